@@ -1,0 +1,17 @@
+package io.github.realtimepatterns.core;
+
+/** The broker failed or cannot be reached. Stored messages are not lost: cursors make up for it. */
+public class BrokerException extends RealtimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** With a message naming the operation and address. */
+    public BrokerException(String message) {
+        super(message);
+    }
+
+    /** With a message naming the operation and address, and the cause. */
+    public BrokerException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,35 @@
+package io.github.realtimepatterns.core;
+
+/** Bad input from a client: a 4xx answer naming the field that was wrong. */
+public class ProtocolException extends RealtimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String field;
+    private final int status;
+
+    /** A 400 about {@code field}. */
+    public ProtocolException(String field, String message) {
+        this(400, field, message);
+    }
+
+    /** An answer with {@code status} (4xx) about {@code field}. */
+    public ProtocolException(int status, String field, String message) {
+        super(message);
+        if (status < 400 || status > 499) {
+            throw new IllegalArgumentException("status must be 4xx but was " + status);
+        }
+        this.status = status;
+        this.field = field;
+    }
+
+    /** The request field that was wrong ({@code channel}, {@code after}, {@code body}, ...). */
+    public String field() {
+        return field;
+    }
+
+    /** The HTTP status to answer with. */
+    public int status() {
+        return status;
+    }
+}

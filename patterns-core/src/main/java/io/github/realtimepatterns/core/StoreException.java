@@ -1,0 +1,17 @@
+package io.github.realtimepatterns.core;
+
+/** The message store failed or cannot be reached; nothing half-done was kept. HTTP answers 503. */
+public class StoreException extends RealtimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** With a message naming the operation and channel. */
+    public StoreException(String message) {
+        super(message);
+    }
+
+    /** With a message naming the operation and channel, and the cause. */
+    public StoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The node-local fan-out: {@link io.github.realtimepatterns.core.hub.ChannelHub} tracks which
+ * {@link io.github.realtimepatterns.core.hub.Subscriber}s on this node follow which channel, and hands each
+ * its messages exactly once, in id order, from the store and the change source.
+ */
+package io.github.realtimepatterns.core.hub;

@@ -1,0 +1,215 @@
+package io.github.realtimepatterns.core.service;
+
+import io.github.realtimepatterns.core.BrokerException;
+import io.github.realtimepatterns.core.Channels;
+import io.github.realtimepatterns.core.Cursor;
+import io.github.realtimepatterns.core.Message;
+import io.github.realtimepatterns.core.ReadResult;
+import io.github.realtimepatterns.core.WireJson;
+import io.github.realtimepatterns.core.broker.Broker;
+import io.github.realtimepatterns.core.broker.ChangeSource;
+import io.github.realtimepatterns.core.broker.InJvmBroker;
+import io.github.realtimepatterns.core.hub.ChannelHub;
+import io.github.realtimepatterns.core.hub.HubSubscription;
+import io.github.realtimepatterns.core.hub.Subscriber;
+import io.github.realtimepatterns.core.store.MessageStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What every transport calls: {@link #publish} (append, then notify after commit), {@link #read} and
+ * {@link #subscribe}. It owns the node's {@link ChannelHub}.
+ *
+ * <p>Thread-safe. {@link #publish} and {@link #read} block on the store: call them off IO threads.
+ * {@link #close()} closes the hub (ending every subscription) and the broker and change source it created
+ * itself; a store, broker or change source passed in is left open for its owner to close.
+ */
+public final class RealtimeService implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(RealtimeService.class.getName());
+
+    /** Largest {@code limit} a read may ask for. */
+    public static final int MAX_LIMIT = 1000;
+
+    private final MessageStore store;
+    private final Broker broker;
+    private final ChangeSource changeSource;
+    private final ChannelHub hub;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final LongAdder published = new LongAdder();
+    private final LongAdder failedNotifications = new LongAdder();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RealtimeService(Builder b) {
+        this.store = b.store;
+        if (b.broker != null) {
+            this.broker = b.broker;
+        } else {
+            InJvmBroker own = new InJvmBroker();
+            owned.add(own);
+            this.broker = own;
+        }
+        this.changeSource = b.changeSource != null ? b.changeSource : broker;
+        if (b.ownsChangeSource) {
+            owned.add(0, changeSource);
+        }
+        ChannelHub.Builder hubBuilder = ChannelHub.builder(store, changeSource).sweepInterval(b.sweepInterval);
+        if (b.hubThreads > 0) {
+            hubBuilder.threads(b.hubThreads);
+        }
+        this.hub = hubBuilder.build();
+    }
+
+    /**
+     * A builder for a service over {@code store}. By default it notifies and listens through its own
+     * {@link InJvmBroker}: right for one node.
+     */
+    public static Builder builder(MessageStore store) {
+        return new Builder(store);
+    }
+
+    /**
+     * Validates and stores {@code json} as the next message of {@code channel}, then notifies the broker.
+     * A broker failure is counted and logged, not thrown: the message is stored, cursors deliver it.
+     *
+     * @throws io.github.realtimepatterns.core.ProtocolException for an invalid channel or body
+     * @throws io.github.realtimepatterns.core.StoreException when the store cannot take it (nothing stored)
+     */
+    public Message publish(String channel, String json) {
+        Channels.validate(channel);
+        String data = WireJson.compact(json);
+        Message message = store.append(channel, data);
+        published.increment();
+        try {
+            broker.publish(message);
+        } catch (BrokerException e) {
+            failedNotifications.increment();
+            LOG.log(System.Logger.Level.WARNING, "stored " + channel + "#" + message.id()
+                    + " but could not notify the broker; subscribers get it from the store: " + e.getMessage());
+        }
+        return message;
+    }
+
+    /**
+     * What is after {@code cursor} in {@code channel}, at most {@code limit} (1..{@value #MAX_LIMIT}) messages.
+     */
+    public ReadResult read(String channel, Cursor cursor, int limit) {
+        Channels.validate(channel);
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be in 1.." + MAX_LIMIT + " but was " + limit);
+        }
+        return store.read(channel, cursor, limit);
+    }
+
+    /** Subscribes through this node's hub; see {@link ChannelHub#subscribe}. */
+    public HubSubscription subscribe(String channel, Cursor cursor, Subscriber subscriber) {
+        return hub.subscribe(channel, cursor, subscriber);
+    }
+
+    /** The store (the truth). */
+    public MessageStore store() {
+        return store;
+    }
+
+    /** Where publishes are announced. */
+    public Broker broker() {
+        return broker;
+    }
+
+    /** Where the hub hears of new messages (the broker unless set otherwise). */
+    public ChangeSource changeSource() {
+        return changeSource;
+    }
+
+    /** This node's hub. */
+    public ChannelHub hub() {
+        return hub;
+    }
+
+    /** Messages published through this service since start. */
+    public long publishedCount() {
+        return published.sum();
+    }
+
+    /** Publishes whose broker notification failed (the message was stored all the same). */
+    public long failedNotifications() {
+        return failedNotifications.sum();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        hub.close();
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing " + c + " failed", e);
+            }
+        }
+    }
+
+    /** Settings of a {@link RealtimeService}. */
+    public static final class Builder {
+        private final MessageStore store;
+        private Broker broker;
+        private ChangeSource changeSource;
+        private boolean ownsChangeSource;
+        private Duration sweepInterval = Duration.ofSeconds(10);
+        private int hubThreads;
+
+        private Builder(MessageStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** Where publishes are announced and, unless {@link #changeSource} is set, heard (not closed by the service). */
+        public Builder broker(Broker broker) {
+            this.broker = Objects.requireNonNull(broker, "broker");
+            return this;
+        }
+
+        /** Where the hub hears of new messages, when it is not the broker (not closed by the service). */
+        public Builder changeSource(ChangeSource changeSource) {
+            this.changeSource = Objects.requireNonNull(changeSource, "changeSource");
+            this.ownsChangeSource = false;
+            return this;
+        }
+
+        /** Like {@link #changeSource} but the service closes it on {@link #close()}. */
+        public Builder ownedChangeSource(ChangeSource changeSource) {
+            this.changeSource = Objects.requireNonNull(changeSource, "changeSource");
+            this.ownsChangeSource = true;
+            return this;
+        }
+
+        /** How often the hub's safety sweep re-checks the store (default 10 s). */
+        public Builder sweepInterval(Duration sweepInterval) {
+            Objects.requireNonNull(sweepInterval, "sweepInterval");
+            if (sweepInterval.isNegative() || sweepInterval.isZero()) {
+                throw new IllegalArgumentException("sweepInterval must be > 0 but was " + sweepInterval);
+            }
+            this.sweepInterval = sweepInterval;
+            return this;
+        }
+
+        /** Threads of the hub's pool (default max(4, 2 x cores)). */
+        public Builder hubThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("hubThreads must be >= 1 but was " + threads);
+            }
+            this.hubThreads = threads;
+            return this;
+        }
+
+        /** The service, with its hub started. */
+        public RealtimeService build() {
+            return new RealtimeService(this);
+        }
+    }
+}

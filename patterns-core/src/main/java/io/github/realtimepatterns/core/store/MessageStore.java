@@ -1,0 +1,84 @@
+package io.github.realtimepatterns.core.store;
+
+import io.github.realtimepatterns.core.Cursor;
+import io.github.realtimepatterns.core.Message;
+import io.github.realtimepatterns.core.ReadResult;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where messages live: the truth every transport reads from.
+ *
+ * <p><b>Ids.</b> {@link #append} gives each message the next id of its channel: 1, 2, 3 ... with no gaps,
+ * in commit order, under any number of concurrent writers (threads or processes sharing the store). So a
+ * reader that asks "after my cursor" can never skip a message that commits later with a smaller id.
+ *
+ * <p><b>Epochs.</b> Every channel stream has an epoch, a short token fixed when the stream is created in
+ * this store. A cursor from another epoch, or ahead of the head, is answered with {@code reset}; a cursor
+ * behind what retention kept, with {@code truncated} (see {@link ReadResult}).
+ *
+ * <p><b>Threads.</b> Implementations are thread-safe. Methods may block (JDBC): never call them on an IO
+ * thread. Failures are {@link io.github.realtimepatterns.core.StoreException}s; a failed append stores
+ * nothing. {@link #close()} releases what the store opened (pools, timers); it is idempotent.
+ */
+public interface MessageStore extends AutoCloseable {
+
+    /**
+     * Stores {@code data} as the next message of {@code channel}.
+     *
+     * @param channel a valid channel name (the store checks and throws
+     *                {@link io.github.realtimepatterns.core.ProtocolException} otherwise)
+     * @param data    compact JSON text, already validated by the caller
+     *                ({@link io.github.realtimepatterns.core.WireJson#compact(String)})
+     * @return the stored message, with its id and creation time
+     */
+    Message append(String channel, String data);
+
+    /**
+     * What is after {@code cursor} in {@code channel}: at most {@code limit} messages in id order.
+     * A channel that has no messages yet reads as empty at cursor 0 with its (new) epoch.
+     *
+     * @param limit at least 1
+     */
+    ReadResult read(String channel, Cursor cursor, int limit);
+
+    /** The id of the channel's newest message, 0 when it has none. */
+    long head(String channel);
+
+    /**
+     * Reads many channels at once, each after its own cursor, for a change source that serves many
+     * channels with one query per interval. The default reads them one by one; stores that can answer in
+     * one round trip override it.
+     *
+     * @return one result per requested channel, in the map's iteration order
+     */
+    default Map<String, ReadResult> readMany(Map<String, Cursor> cursors, int limitPerChannel) {
+        Map<String, ReadResult> results = new LinkedHashMap<>();
+        cursors.forEach((channel, cursor) -> results.put(channel, read(channel, cursor, limitPerChannel)));
+        return results;
+    }
+
+    /**
+     * The heads of many channels (0 for those without messages). The default asks one by one.
+     */
+    default Map<String, Long> heads(Collection<String> channels) {
+        Map<String, Long> heads = new LinkedHashMap<>();
+        channels.forEach(channel -> heads.put(channel, head(channel)));
+        return heads;
+    }
+
+    /** Throws a {@link io.github.realtimepatterns.core.StoreException} when the store cannot be reached. */
+    default void checkHealth() {
+        head("health");
+    }
+
+    /** Number of queries (reads, appends, trims) this store has sent; for measurements. 0 if not counted. */
+    default long queryCount() {
+        return 0;
+    }
+
+    /** Releases the store's resources; idempotent. Stored data is kept unless the store is in-memory. */
+    @Override
+    void close();
+}
