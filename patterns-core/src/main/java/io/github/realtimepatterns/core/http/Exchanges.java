@@ -1,0 +1,167 @@
+package io.github.realtimepatterns.core.http;
+
+import io.github.realtimepatterns.core.BrokerException;
+import io.github.realtimepatterns.core.Channels;
+import io.github.realtimepatterns.core.Cursor;
+import io.github.realtimepatterns.core.ProtocolException;
+import io.github.realtimepatterns.core.StoreException;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
+import io.undertow.util.Headers;
+import io.undertow.util.PathTemplateMatch;
+import java.util.Deque;
+
+/**
+ * What handlers do with an exchange again and again: read the channel and cursor parameters (with 4xx
+ * answers naming the bad field), run blocking work off the IO thread, and turn failures into problems.
+ */
+public final class Exchanges {
+
+    private static final System.Logger LOG = System.getLogger(Exchanges.class.getName());
+
+    private Exchanges() {
+    }
+
+    /** Work to run for an exchange that may throw our exceptions. */
+    @FunctionalInterface
+    public interface Work {
+        /** Does the work; throws to answer with a problem. */
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code work} on a worker thread (store calls block), answering failures with a problem.
+     * Call from an IO thread or a worker thread.
+     */
+    public static void dispatch(HttpServerExchange exchange, Work work) {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(() -> guarded(exchange, work));
+        } else {
+            guarded(exchange, work);
+        }
+    }
+
+    /** Runs {@code work} here, answering any failure with the matching problem. */
+    public static void guarded(HttpServerExchange exchange, Work work) {
+        try {
+            work.run();
+        } catch (Exception e) {
+            fail(exchange, e);
+        }
+    }
+
+    /** Ends {@code exchange} with the problem that matches {@code failure}. */
+    public static void fail(HttpServerExchange exchange, Throwable failure) {
+        if (failure instanceof ProtocolException p) {
+            Problems.send(exchange, p.status(), p.field(), p.getMessage());
+        } else if (failure instanceof RequestTooBigException) {
+            Problems.send(exchange, 413, "body", "body is larger than the limit: " + failure.getMessage());
+        } else if (failure instanceof StoreException s) {
+            LOG.log(System.Logger.Level.WARNING, "store unavailable: " + s.getMessage());
+            Problems.send(exchange, 503, null, "the message store is unavailable; retry later");
+        } else if (failure instanceof BrokerException b) {
+            LOG.log(System.Logger.Level.WARNING, "broker unavailable: " + b.getMessage());
+            Problems.send(exchange, 503, null, "the broker is unavailable; retry later");
+        } else {
+            LOG.log(System.Logger.Level.ERROR, "request " + exchange.getRequestMethod() + " "
+                    + exchange.getRequestPath() + " failed", failure);
+            Problems.send(exchange, 500, null, "internal error");
+        }
+    }
+
+    /** The {@code {channel}} path parameter, validated. */
+    public static String channel(HttpServerExchange exchange) {
+        PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
+        String channel = match == null ? null : match.getParameters().get("channel");
+        return Channels.validate(channel);
+    }
+
+    /** A query parameter, or {@code null} when absent; 400 when given twice. */
+    public static String query(HttpServerExchange exchange, String name) {
+        Deque<String> values = exchange.getQueryParameters().get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new ProtocolException(name, name + " must be given once but was given " + values.size() + " times");
+        }
+        return values.getFirst();
+    }
+
+    /**
+     * The read cursor: {@code after} (or {@code Last-Event-ID} when {@code lastEventIdHeader}) and
+     * {@code epoch}; no {@code after} means the head.
+     */
+    public static Cursor cursor(HttpServerExchange exchange, boolean lastEventIdHeader) {
+        String after = null;
+        String field = "after";
+        if (lastEventIdHeader) {
+            String header = exchange.getRequestHeaders().getFirst("Last-Event-ID");
+            if (header != null && !header.isBlank()) {
+                after = header.trim();
+                field = "Last-Event-ID";
+            }
+        }
+        if (after == null) {
+            after = query(exchange, "after");
+        }
+        String epoch = query(exchange, "epoch");
+        if (epoch != null && (epoch.isEmpty() || epoch.length() > 64 || !epoch.chars().allMatch(Exchanges::tokenChar))) {
+            throw new ProtocolException("epoch", "epoch must be 1..64 letters, digits, '-' or '_' but was \""
+                    + shorten(epoch) + "\"");
+        }
+        if (after == null) {
+            return Cursor.of(epoch, -1);
+        }
+        return Cursor.of(epoch, parseLong(field, after, 0, Long.MAX_VALUE));
+    }
+
+    /** The {@code limit} parameter, {@code settings.defaultLimit()} when absent, 400 beyond {@code maxLimit}. */
+    public static int limit(HttpServerExchange exchange, HttpSettings settings) {
+        String limit = query(exchange, "limit");
+        if (limit == null) {
+            return settings.defaultLimit();
+        }
+        return (int) parseLong("limit", limit, 1, settings.maxLimit());
+    }
+
+    /** Parses a whole number in {@code min..max}, or a 400 naming {@code field}. */
+    public static long parseLong(String field, String text, long min, long max) {
+        long value;
+        try {
+            value = Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new ProtocolException(field, field + " must be a whole number but was \"" + shorten(text) + "\"");
+        }
+        if (value < min || value > max) {
+            throw new ProtocolException(field, field + " must be in " + min + ".." + max + " but was " + value);
+        }
+        return value;
+    }
+
+    /** Answers 403 unless the settings' authorizer allows {@code action} on {@code channel}. */
+    public static void authorize(HttpServerExchange exchange, HttpSettings settings, String channel,
+                                 Authorizer.Action action) {
+        if (!settings.authorizer().allows(channel, action, exchange)) {
+            throw new ProtocolException(403, "channel", action.name().toLowerCase(java.util.Locale.ROOT)
+                    + " on channel " + channel + " is not allowed");
+        }
+    }
+
+    /** Sends {@code json} with status 200 and {@code Cache-Control: no-store}. */
+    public static void sendJson(HttpServerExchange exchange, int status, String json) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        exchange.getResponseSender().send(json);
+    }
+
+    private static boolean tokenChar(int c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_');
+    }
+
+    private static String shorten(String s) {
+        String shown = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return shown.replaceAll("\\p{Cntrl}", "?");
+    }
+}

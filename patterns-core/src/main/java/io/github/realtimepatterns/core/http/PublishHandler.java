@@ -1,0 +1,82 @@
+package io.github.realtimepatterns.core.http;
+
+import io.github.realtimepatterns.core.Message;
+import io.github.realtimepatterns.core.ProtocolException;
+import io.github.realtimepatterns.core.WireJson;
+import io.github.realtimepatterns.core.service.RealtimeService;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code POST /channels/{channel}/messages}: the body (any JSON value, at most
+ * {@link HttpSettings#maxBodyBytes()}) becomes the channel's next message; answers 201 with it.
+ *
+ * <p>Checked before anything is stored: channel name (400), authorization (403), media type (415: JSON,
+ * {@code *+json} or {@code text/plain}, or none), size (413, from {@code Content-Length} at once or while
+ * reading), UTF-8 and JSON validity (400). The body is read without blocking; the append runs on a worker.
+ */
+public final class PublishHandler implements HttpHandler {
+
+    private final RealtimeService service;
+    private final HttpSettings settings;
+
+    /** A handler publishing through {@code service} within {@code settings}. */
+    public PublishHandler(RealtimeService service, HttpSettings settings) {
+        this.service = service;
+        this.settings = settings;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        Exchanges.guarded(exchange, () -> {
+            String channel = Exchanges.channel(exchange);
+            Exchanges.authorize(exchange, settings, channel, Authorizer.Action.PUBLISH);
+            checkMediaType(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE));
+            long declared = exchange.getRequestContentLength();
+            if (declared > settings.maxBodyBytes()) {
+                throw new ProtocolException(413, "body", "body is " + declared + " bytes; the limit is "
+                        + settings.maxBodyBytes());
+            }
+            exchange.setMaxEntitySize(settings.maxBodyBytes());
+            exchange.getRequestReceiver().receiveFullBytes(
+                    (ex, bytes) -> Exchanges.dispatch(ex, () -> publish(ex, channel, bytes)),
+                    (ex, error) -> Exchanges.fail(ex, error));
+        });
+    }
+
+    private void publish(HttpServerExchange exchange, String channel, byte[] bytes) {
+        if (bytes.length > settings.maxBodyBytes()) {
+            throw new ProtocolException(413, "body", "body is larger than " + settings.maxBodyBytes() + " bytes");
+        }
+        Message message = service.publish(channel, utf8(bytes));
+        exchange.getResponseHeaders().put(Headers.LOCATION,
+                "messages?after=" + (message.id() - 1) + "&limit=1");
+        Exchanges.sendJson(exchange, 201, WireJson.message(message));
+    }
+
+    private static void checkMediaType(String contentType) {
+        if (contentType == null) {
+            return;
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!(type.equals("application/json") || type.endsWith("+json") || type.equals("text/plain"))) {
+            throw new ProtocolException(415, "Content-Type", "Content-Type must be application/json but was "
+                    + type);
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ProtocolException("body", "body is not valid UTF-8");
+        }
+    }
+}

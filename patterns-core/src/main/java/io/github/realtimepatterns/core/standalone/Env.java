@@ -1,0 +1,130 @@
+package io.github.realtimepatterns.core.standalone;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of a standalone server, read from environment variables with the same names and defaults in
+ * every pattern: {@code PORT} (8080), {@code HOST} (0.0.0.0), {@code JDBC_URL} (embedded H2 when unset),
+ * {@code REDIS_URL} (in-JVM broker when unset), plus each pattern's own. A bad value is refused with an
+ * {@link IllegalArgumentException} naming the variable. Durations read as {@code 500ms}, {@code 25s},
+ * {@code 2m}, {@code 1h} or ISO-8601 ({@code PT25S}).
+ */
+public final class Env {
+
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+    private final Map<String, String> vars;
+
+    private Env(Map<String, String> vars) {
+        this.vars = Map.copyOf(vars);
+    }
+
+    /** The process environment. */
+    public static Env system() {
+        return new Env(System.getenv());
+    }
+
+    /** Given variables (for tests and embedding). */
+    public static Env of(Map<String, String> vars) {
+        return new Env(vars);
+    }
+
+    /** The raw value, or {@code null} when unset or blank. */
+    public String get(String name) {
+        String v = vars.get(name);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    /** {@code PORT}, 0..65535, default 8080. */
+    public int port() {
+        return integer("PORT", 8080, 0, 65535);
+    }
+
+    /** {@code HOST}, default {@code 0.0.0.0}. */
+    public String host() {
+        String host = get("HOST");
+        return host == null ? "0.0.0.0" : host;
+    }
+
+    /** {@code JDBC_URL}, or {@code null} for the embedded H2. */
+    public String jdbcUrl() {
+        String url = get("JDBC_URL");
+        if (url != null && !url.startsWith("jdbc:")) {
+            throw new IllegalArgumentException("JDBC_URL must start with jdbc: (like jdbc:postgresql://host/db) but was "
+                    + url);
+        }
+        return url;
+    }
+
+    /** {@code REDIS_URL}, or {@code null} for the in-JVM broker. */
+    public String redisUrl() {
+        String url = get("REDIS_URL");
+        if (url != null && !(url.startsWith("redis://") || url.startsWith("rediss://"))) {
+            throw new IllegalArgumentException("REDIS_URL must look like redis://host:6379 but was " + url);
+        }
+        return url;
+    }
+
+    /** A whole number in {@code min..max}, {@code fallback} when unset. */
+    public int integer(String name, int fallback, int min, int max) {
+        String v = get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(name + " must be in " + min + ".." + max + " but was " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number but was \"" + v + "\"", e);
+        }
+    }
+
+    /** A positive duration, {@code fallback} when unset. */
+    public Duration duration(String name, Duration fallback) {
+        String v = get(name);
+        if (v == null) {
+            return fallback;
+        }
+        Duration d;
+        try {
+            d = parseDuration(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " must be a duration like 500ms, 25s, 2m or PT25S but was \""
+                    + v + "\"", e);
+        }
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be > 0 but was " + v);
+        }
+        return d;
+    }
+
+    /** Parses {@code 500ms}, {@code 25s}, {@code 2m}, {@code 1h} or ISO-8601. */
+    public static Duration parseDuration(String text) {
+        Objects.requireNonNull(text, "text");
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        Matcher m = SIMPLE_DURATION.matcher(t);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+        try {
+            return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("not a duration: " + text, e);
+        }
+    }
+}
