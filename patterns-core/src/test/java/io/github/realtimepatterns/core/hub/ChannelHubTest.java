@@ -1,0 +1,270 @@
+package io.github.realtimepatterns.core.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.realtimepatterns.core.Cursor;
+import io.github.realtimepatterns.core.Message;
+import io.github.realtimepatterns.core.ReadResult;
+import io.github.realtimepatterns.core.broker.ChangeListener;
+import io.github.realtimepatterns.core.broker.ChangeSource;
+import io.github.realtimepatterns.core.broker.InJvmBroker;
+import io.github.realtimepatterns.core.broker.Subscription;
+import io.github.realtimepatterns.core.store.MessageStore;
+import io.github.realtimepatterns.core.store.MessageStores;
+import io.github.realtimepatterns.core.testing.Eventually;
+import io.github.realtimepatterns.core.testing.RecordingListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ChannelHubTest {
+
+    private final MessageStore store = MessageStores.inMemory();
+    private final InJvmBroker broker = new InJvmBroker();
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        broker.close();
+        store.close();
+    }
+
+    private ChannelHub hub(ChangeSource source, Duration sweep) {
+        ChannelHub hub = ChannelHub.builder(store, source).sweepInterval(sweep).build();
+        open.add(0, hub);
+        return hub;
+    }
+
+    private Message publish(String channel, int n) {
+        Message m = store.append(channel, "{\"n\":" + n + "}");
+        broker.publish(m);
+        return m;
+    }
+
+    /** Records batches; a Subscriber that hands messages to a RecordingListener. */
+    private static final class Recorder implements Subscriber {
+        final RecordingListener got = new RecordingListener();
+        final List<ReadResult> batches = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onBatch(ReadResult batch) {
+            batches.add(batch);
+            if (!batch.honoured()) {
+                got.onReset("c", batch);
+            }
+            batch.messages().forEach(got::onMessage);
+        }
+    }
+
+    @Test
+    void joiningFromACursorBackfillsThenGoesLiveWithoutGapsOrRepeats() throws Exception {
+        ChannelHub hub = hub(broker, Duration.ofMinutes(5));
+        for (int i = 0; i < 5; i++) {
+            publish("c", i);
+        }
+        Recorder r = new Recorder();
+        hub.subscribe("c", Cursor.after(2), r);
+        // Publish while the join is in flight: each message must arrive exactly once either way.
+        for (int i = 5; i < 50; i++) {
+            publish("c", i);
+        }
+        r.got.awaitCount(48);
+        assertThat(r.got.ids()).isEqualTo(RecordingListener.range(3, 50));
+    }
+
+    @Test
+    void theFirstBatchAnswersTheJoinEvenWhenEmpty() {
+        ChannelHub hub = hub(broker, Duration.ofMinutes(5));
+        publish("c", 0);
+        Recorder r = new Recorder();
+        HubSubscription s = hub.subscribe("c", Cursor.head(), r);
+        Eventually.await(() -> !r.batches.isEmpty(), "first batch");
+        assertThat(r.batches.get(0).messages()).isEmpty();
+        assertThat(r.batches.get(0).cursor()).isEqualTo(1);
+        assertThat(s.position().epoch()).isEqualTo(r.batches.get(0).epoch());
+    }
+
+    @Test
+    void aGapInNotifiedIdsIsFilledFromTheStore() {
+        ChannelHub hub = hub(broker, Duration.ofMinutes(5));
+        Recorder r = new Recorder();
+        hub.subscribe("c", Cursor.after(0), r);
+        Eventually.await(() -> !r.batches.isEmpty(), "join");
+        store.append("c", "1"); // stored but never notified: a lost notification
+        store.append("c", "2");
+        publish("c", 3); // id 3 arrives; 1 and 2 must come from the store, first
+        r.got.awaitCount(3);
+        assertThat(r.got.ids()).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void theSafetySweepDeliversWhatNoNotificationAnnounced() {
+        ChannelHub hub = hub(broker, Duration.ofMillis(100));
+        Recorder r = new Recorder();
+        hub.subscribe("c", Cursor.after(0), r);
+        Eventually.await(() -> !r.batches.isEmpty(), "join");
+        store.append("c", "1");
+        r.got.awaitCount(1);
+        assertThat(r.got.ids()).containsExactly(1L);
+    }
+
+    @Test
+    void manySubscribersAtTheHeadCostOneStoreReadPerNotificationGap() {
+        ChannelHub hub = hub(broker, Duration.ofMinutes(5));
+        List<Recorder> recorders = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            Recorder r = new Recorder();
+            recorders.add(r);
+            hub.subscribe("c", Cursor.after(0), r);
+        }
+        Eventually.await(() -> recorders.stream().allMatch(r -> !r.batches.isEmpty()), "all joined");
+        long readsBefore = hub.storeReads();
+        for (int i = 0; i < 10; i++) {
+            publish("c", i);
+        }
+        for (Recorder r : recorders) {
+            r.got.awaitCount(10);
+            assertThat(r.got.ids()).isEqualTo(RecordingListener.range(1, 10));
+        }
+        assertThat(hub.storeReads() - readsBefore).as("in-order notifications need no store read").isZero();
+    }
+
+    @Test
+    void aResyncFromTheSourceReReadsTheStore() {
+        ManualSource source = new ManualSource();
+        ChannelHub hub = hub(source, Duration.ofMinutes(5));
+        Recorder r = new Recorder();
+        hub.subscribe("c", Cursor.after(0), r);
+        Eventually.await(() -> !r.batches.isEmpty(), "join");
+        store.append("c", "1");
+        store.append("c", "2");
+        source.resync();
+        r.got.awaitCount(2);
+        assertThat(r.got.ids()).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aPausedSubscriberCatchesUpFromTheStoreWhenResumed() {
+        ChannelHub hub = hub(broker, Duration.ofMinutes(5));
+        AtomicBoolean wants = new AtomicBoolean(true);
+        Recorder r = new Recorder();
+        Subscriber gated = new Subscriber() {
+            @Override
+            public void onBatch(ReadResult batch) {
+                r.onBatch(batch);
+            }
+
+            @Override
+            public boolean wantsMore() {
+                return wants.get();
+            }
+        };
+        HubSubscription s = hub.subscribe("c", Cursor.after(0), gated);
+        Eventually.await(() -> !r.batches.isEmpty(), "join");
+        publish("c", 1);
+        r.got.awaitCount(1);
+        wants.set(false);
+        publish("c", 2); // delivered: the pause starts after this batch
+        r.got.awaitCount(2);
+        publish("c", 3);
+        publish("c", 4);
+        assertThat(r.got.ids()).containsExactly(1L, 2L);
+        wants.set(true);
+        s.resume();
+        r.got.awaitCount(4);
+        assertThat(r.got.ids()).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
+    void aThrowingSubscriberIsRemovedWithoutHurtingOthers() {
+        ChannelHub hub = hub(broker, Duration.ofMinutes(5));
+        AtomicInteger calls = new AtomicInteger();
+        hub.subscribe("c", Cursor.after(0), batch -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("boom");
+        });
+        Recorder r = new Recorder();
+        hub.subscribe("c", Cursor.after(0), r);
+        Eventually.await(() -> r.batches.size() >= 1 && calls.get() >= 1, "both joined");
+        publish("c", 1);
+        publish("c", 2);
+        r.got.awaitCount(2);
+        assertThat(calls.get()).isEqualTo(1);
+        Eventually.await(() -> hub.subscriberCount() == 1, "the throwing subscriber was removed");
+    }
+
+    @Test
+    void closingTheLastSubscriptionReleasesTheChannelAndItsSourceSubscription() {
+        ChannelHub hub = hub(broker, Duration.ofMinutes(5));
+        HubSubscription a = hub.subscribe("c", Cursor.head(), new Recorder());
+        HubSubscription b = hub.subscribe("c", Cursor.head(), new Recorder());
+        assertThat(broker.channelCount()).isEqualTo(1);
+        a.close();
+        assertThat(hub.channelCount()).isEqualTo(1);
+        b.close();
+        b.close();
+        assertThat(hub.channelCount()).isZero();
+        assertThat(hub.subscriberCount()).isZero();
+        assertThat(broker.channelCount()).isZero();
+    }
+
+    @Test
+    void closingTheHubTellsEverySubscriber() {
+        ChannelHub hub = ChannelHub.builder(store, broker).build();
+        AtomicInteger closed = new AtomicInteger();
+        for (int i = 0; i < 3; i++) {
+            hub.subscribe("c" + i, Cursor.head(), new Subscriber() {
+                @Override
+                public void onBatch(ReadResult batch) {
+                }
+
+                @Override
+                public void onClose(Throwable cause) {
+                    closed.incrementAndGet();
+                }
+            });
+        }
+        Eventually.await(() -> hub.subscriberCount() == 3, "joined");
+        hub.close();
+        Eventually.await(() -> closed.get() == 3, "every subscriber told");
+        assertThat(hub.subscriberCount()).isZero();
+    }
+
+    /** A change source the test drives by hand, to simulate a reconnect. */
+    private static final class ManualSource implements ChangeSource {
+        final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+
+        @Override
+        public Subscription subscribe(String channel, ChangeListener listener) {
+            listeners.add(listener);
+            return new Subscription() {
+                @Override
+                public String channel() {
+                    return channel;
+                }
+
+                @Override
+                public void close() {
+                    listeners.remove(listener);
+                }
+            };
+        }
+
+        void resync() {
+            listeners.forEach(ChangeListener::onResync);
+        }
+
+        @Override
+        public void close() {
+            listeners.clear();
+        }
+    }
+}
