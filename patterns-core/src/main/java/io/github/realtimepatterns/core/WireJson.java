@@ -49,8 +49,9 @@ public final class WireJson {
         try {
             node = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new ProtocolException("body", "body is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ProtocolException("body", "body is not valid JSON: " + e.getOriginalMessage() + where);
         }
         if (node == null || node.isMissingNode()) {
             throw new ProtocolException("body", "body must be a JSON value but was empty");
