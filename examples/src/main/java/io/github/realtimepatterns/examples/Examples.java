@@ -1,0 +1,60 @@
+package io.github.realtimepatterns.examples;
+
+import io.github.realtimepatterns.examples.compare.CompareCommand;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The runnable jar's main: {@code compare}, {@code demo}, {@code cluster} (and {@code serve}, the child
+ * process the others start). {@code --help} after any command explains its flags.
+ */
+public final class Examples {
+
+    static final String USAGE = """
+            Usage: java -jar realtime-patterns-examples.jar COMMAND [flags]
+
+            Commands:
+              compare   run every pattern under the same workload and print one table (about a minute)
+              demo      one server with every pattern mounted, and a web page with one pane per pattern
+              cluster   N nodes of one pattern over Redis and a shared H2 server
+              serve     one pattern alone (what compare and cluster start as child processes)
+
+            Run COMMAND --help for its flags. Patterns in this build: %s
+            """;
+
+    private Examples() {
+    }
+
+    /** Runs the command named by the first argument; exits with 0 on success, 2 on bad usage, 1 on failure. */
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = run(Arrays.asList(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            status = 2;
+        } catch (RuntimeException e) {
+            System.err.println("failed: " + e);
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    /** Runs a command and returns its exit status; bad usage throws {@link IllegalArgumentException}. */
+    static int run(List<String> args) {
+        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help")) {
+            System.out.printf(USAGE, Patterns.names());
+            return args.isEmpty() ? 2 : 0;
+        }
+        List<String> rest = args.subList(1, args.size());
+        return switch (args.get(0)) {
+            case "compare" -> CompareCommand.run(rest);
+            case "demo" -> DemoCommand.run(rest);
+            case "cluster" -> ClusterCommand.run(rest);
+            case "serve" -> ServeCommand.run(rest);
+            default -> throw new IllegalArgumentException("unknown command \"" + args.get(0)
+                    + "\"; one of compare, demo, cluster, serve (see --help)");
+        };
+    }
+}

@@ -1,0 +1,55 @@
+package io.github.realtimepatterns.examples;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The patterns this build of the examples knows, in the order of the module table. */
+public final class Patterns {
+
+    private static final List<PatternAdapter> ALL = List.of();
+
+    private Patterns() {
+    }
+
+    /** Every pattern, in the order of the module table. */
+    public static List<PatternAdapter> all() {
+        return ALL;
+    }
+
+    /** The pattern called {@code name}. */
+    public static PatternAdapter named(String name) {
+        for (PatternAdapter p : ALL) {
+            if (p.name().equals(name.trim().toLowerCase(Locale.ROOT))) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown pattern \"" + name + "\"; this build has: " + names());
+    }
+
+    /** A comma-separated subset such as {@code polling,sse-db-polling}, or every pattern for {@code null} or "all". */
+    public static List<PatternAdapter> select(String csv) {
+        if (csv == null || csv.isBlank() || csv.trim().equals("all")) {
+            return ALL;
+        }
+        List<PatternAdapter> picked = new ArrayList<>();
+        for (String name : csv.split(",")) {
+            if (!name.isBlank()) {
+                PatternAdapter p = named(name);
+                if (!picked.contains(p)) {
+                    picked.add(p);
+                }
+            }
+        }
+        if (picked.isEmpty()) {
+            throw new IllegalArgumentException("no pattern named in \"" + csv + "\"; this build has: " + names());
+        }
+        return List.copyOf(picked);
+    }
+
+    /** The names, comma-separated. */
+    public static String names() {
+        return ALL.isEmpty() ? "(none yet)" : ALL.stream().map(PatternAdapter::name).collect(Collectors.joining(", "));
+    }
+}
