@@ -88,6 +88,22 @@ class H2MessageStoreTest extends MessageStoreContract {
     }
 
     @Test
+    void fileStoreKeepsMessagesAndEpochAcrossRestarts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path file = dir.resolve("store");
+        String epoch;
+        try (MessageStore store = MessageStores.h2File(file)) {
+            store.append("chat", "1");
+            epoch = store.read("chat", Cursor.head(), 1).epoch();
+        }
+        try (MessageStore store = MessageStores.h2File(file)) {
+            var r = store.read("chat", Cursor.of(epoch, 0), 10);
+            assertThat(r.epoch()).isEqualTo(epoch);
+            assertThat(r.messages()).hasSize(1);
+            assertThat(store.append("chat", "2").id()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void fromJdbcUrlWithoutUrlIsAnInMemoryH2Store() {
         try (MessageStore store = MessageStores.fromJdbcUrl(" ")) {
             assertThat(store.append("chat", "1").id()).isEqualTo(1);
