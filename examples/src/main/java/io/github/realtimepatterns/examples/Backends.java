@@ -26,17 +26,26 @@ public final class Backends {
     private Backends() {
     }
 
-    /** The store at {@code jdbcUrl}, or the embedded one for {@code null}. */
+    /**
+     * The store at {@code jdbcUrl}, or an embedded in-memory H2 for {@code null} (a real database, so the
+     * store query counts mean what they would in production).
+     *
+     * @throws IllegalStateException when the store cannot be reached
+     */
     public static MessageStore openStore(String jdbcUrl) {
-        if (jdbcUrl != null) {
-            throw new IllegalArgumentException("JDBC_URL is not supported by this build yet: " + jdbcUrl);
+        MessageStore store = MessageStores.fromJdbcUrl(jdbcUrl);
+        try {
+            store.checkHealth();
+        } catch (RuntimeException e) {
+            store.close();
+            throw new IllegalStateException("JDBC_URL cannot be reached: " + e.getMessage(), e);
         }
-        return MessageStores.inMemory();
+        return store;
     }
 
     /** A short description of the store {@link #openStore} opens for {@code jdbcUrl}. */
     public static String describeStore(String jdbcUrl) {
-        return jdbcUrl == null ? "embedded in-memory store" : jdbcUrl;
+        return jdbcUrl == null ? "embedded in-memory H2" : jdbcUrl.replaceAll("password=[^&;]*", "password=***");
     }
 
     /** The Redis broker at {@code redisUrl}, or the in-JVM one for {@code null}. */

@@ -84,7 +84,8 @@ final class DemoCommand {
                 patterns.append(',');
             }
             patterns.append("{\"name\":\"").append(pattern.name()).append("\",\"prefix\":\"/").append(pattern.name())
-                    .append("\",\"script\":\"/").append(pattern.name()).append(pattern.script()).append("\"}");
+                    .append("\",\"script\":\"/").append(pattern.name()).append(pattern.script()).append("\",\"options\":")
+                    .append(pattern.browser().json(tuning)).append('}');
         }
         String config = "{\"channel\":\"" + channel + "\",\"broker\":\"" + broker.describe().replace("\"", "'")
                 + "\",\"patterns\":[" + patterns + "]}";

@@ -17,8 +17,10 @@ import java.util.Objects;
  * @param wantsRedis whether the pattern is meant to run over the Redis broker (many nodes)
  * @param handlers   builds the pattern's handler
  * @param clients    builds the pattern's Java client
+ * @param browser    the options the demo page passes to the browser module's {@code subscribe}
  */
-public record PatternAdapter(String name, boolean wantsRedis, HandlerFactory handlers, ClientFactory clients) {
+public record PatternAdapter(String name, boolean wantsRedis, HandlerFactory handlers, ClientFactory clients,
+                             BrowserOptions browser) {
 
     /** Builds a pattern's handler; it must leave {@code store} and {@code broker} open when closed. */
     @FunctionalInterface
@@ -34,11 +36,19 @@ public record PatternAdapter(String name, boolean wantsRedis, HandlerFactory han
         RealtimeClient create(URI base, HttpClient http, Tuning tuning);
     }
 
+    /** Builds the options object (JSON text) the browser module's {@code subscribe} gets besides the cursor. */
+    @FunctionalInterface
+    public interface BrowserOptions {
+        /** A JSON object such as {@code {"interval":1000}}. */
+        String json(Tuning tuning);
+    }
+
     /** Checks the parts are there. */
     public PatternAdapter {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(handlers, "handlers");
         Objects.requireNonNull(clients, "clients");
+        Objects.requireNonNull(browser, "browser");
     }
 
     /** The path of the pattern's browser module relative to where its handler is mounted. */

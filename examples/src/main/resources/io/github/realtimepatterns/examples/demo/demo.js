@@ -52,6 +52,7 @@ class Pane {
   connect() {
     this.reconnectedAt = this.subscription === null && this.list.children.length > 0 ? Date.now() : 0;
     this.subscription = this.module.subscribe(baseFor(this.pattern.prefix), this.channel, {
+      ...(this.pattern.options ?? {}),
       after: this.after,
       epoch: this.epoch,
       onMessage: (message) => this.received(message),
