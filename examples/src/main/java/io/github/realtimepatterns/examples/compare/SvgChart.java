@@ -60,7 +60,7 @@ final class SvgChart {
             }
             y += latencyRow;
         }
-        y += 30;
+        y += 50;
         body.append(text(20, y, "HTTP requests per delivered message (subscribers' requests, whole session)", "head"));
         y += 12;
         double maxReq = 0;
