@@ -108,7 +108,11 @@ public final class RedisBroker implements Broker {
                 .clientName("realtime-patterns");
         applyCredentials(base, b.uri);
         JedisClientConfig publisherConfig = base.build();
+        // RESP2 on the subscriber: Jedis 8 matches a RESP3 "+PONG" to a handler it queues only after the
+        // PING is flushed, so a fast reply can arrive first and break the connection ("Unexpected message :
+        // PONG"); a RESP2 subscriber gets ["pong", ""] instead, which Jedis hands to onPong directly.
         this.subscriberConfig = DefaultJedisClientConfig.builder().from(publisherConfig)
+                .resp2()
                 .blockingSocketTimeoutMillis(readMillis).build();
 
         checkReachable(publisherConfig);
@@ -304,6 +308,7 @@ public final class RedisBroker implements Broker {
                 if (!closed.get()) {
                     LOG.log(System.Logger.Level.WARNING, "subscriber connection to " + describe() + " lost ("
                             + e.getMessage() + "); reconnecting");
+                    LOG.log(System.Logger.Level.DEBUG, "subscriber connection failure", e);
                 }
             } finally {
                 s.live = false;
