@@ -7,6 +7,7 @@ import io.github.realtimepatterns.core.BrokerException;
 import io.github.realtimepatterns.core.testing.Eventually;
 import io.github.realtimepatterns.core.testing.RedisServer;
 import java.time.Duration;
+import redis.clients.jedis.Jedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,24 @@ class RedisBrokerIT extends BrokerContract {
             assertThat(broker.publishCount()).isEqualTo(1);
             assertThat(broker.receivedCount()).isEqualTo(1);
             assertThat(broker.describe()).isEqualTo("Redis at 127.0.0.1:" + redis.port());
+        }
+    }
+
+    @Test
+    void notificationThatIsNotAMessageIsIgnored() {
+        try (RedisBroker broker = RedisBroker.builder(redis.uri()).keyPrefix("garbage:").build();
+             Jedis raw = new Jedis(redis.uri())) {
+            Recorder recorder = new Recorder();
+            broker.subscribe("noisy", recorder);
+            awaitLive(broker, "noisy", recorder);
+
+            raw.publish("garbage:noisy", "not json {");
+            raw.publish("garbage:noisy", "{\"id\":1}");
+            broker.publish(message("noisy", 3));
+
+            recorder.awaitIds(3);
+            assertThat(broker.isHealthy()).isTrue();
+            assertThat(broker.reconnectCount()).isZero();
         }
     }
 
