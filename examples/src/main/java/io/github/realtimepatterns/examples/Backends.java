@@ -2,6 +2,7 @@ package io.github.realtimepatterns.examples;
 
 import io.github.realtimepatterns.core.broker.Broker;
 import io.github.realtimepatterns.core.broker.InJvmBroker;
+import io.github.realtimepatterns.core.broker.RedisBroker;
 import io.github.realtimepatterns.core.store.MessageStore;
 import io.github.realtimepatterns.core.store.MessageStores;
 import java.io.IOException;
@@ -48,18 +49,22 @@ public final class Backends {
         return jdbcUrl == null ? "embedded in-memory H2" : jdbcUrl.replaceAll("password=[^&;]*", "password=***");
     }
 
-    /** The Redis broker at {@code redisUrl}, or the in-JVM one for {@code null}. */
+    /**
+     * The Redis broker at {@code redisUrl}, or the in-JVM one for {@code null}.
+     *
+     * @throws IllegalStateException when Redis cannot be reached
+     */
     public static Broker openBroker(String redisUrl) {
-        if (redisUrl != null) {
-            throw new IllegalArgumentException("REDIS_URL is not supported by this build yet: " + redisUrl);
+        if (redisUrl == null) {
+            return new InJvmBroker();
         }
-        return new InJvmBroker();
+        try {
+            return RedisBroker.builder(redisUrl).build();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("REDIS_URL cannot be reached: " + e.getMessage(), e);
+        }
     }
 
-    /** Whether this build has a Redis broker. */
-    public static boolean redisSupported() {
-        return false;
-    }
 
     /** Where Redis is, and the process the examples started for it, if any. */
     public record Redis(String url, ChildProcess process) implements AutoCloseable {

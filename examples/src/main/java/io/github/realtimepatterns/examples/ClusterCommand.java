@@ -50,9 +50,6 @@ final class ClusterCommand {
         PatternAdapter pattern = Patterns.named(args.string("pattern", "long-polling-broker"));
         Duration runFor = args.has("for") ? args.duration("for", null) : null;
         Tuning tuning = Tuning.from(args);
-        if (!Backends.redisSupported()) {
-            throw new IllegalArgumentException("cluster: this build has no Redis broker; nodes could not notify each other");
-        }
         List<AutoCloseable> started = java.util.Collections.synchronizedList(new ArrayList<>());
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> closeAll(started), "cluster-shutdown");

@@ -66,7 +66,7 @@ final class DemoCommand {
         io.github.realtimepatterns.core.Channels.validate(channel);
         Env env = Env.system();
         String jdbcUrl = env.jdbcUrl();
-        String redisUrl = Backends.redisSupported() ? env.redisUrl() : null;
+        String redisUrl = env.redisUrl();
 
         MessageStore store = Backends.openStore(jdbcUrl);
         Broker broker = Backends.openBroker(redisUrl);
