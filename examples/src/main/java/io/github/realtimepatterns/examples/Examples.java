@@ -1,8 +1,11 @@
 package io.github.realtimepatterns.examples;
 
 import io.github.realtimepatterns.examples.compare.CompareCommand;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The runnable jar's main: {@code compare}, {@code demo}, {@code cluster} (and {@code serve}, the child
@@ -22,11 +25,26 @@ public final class Examples {
             Run COMMAND --help for its flags. Patterns in this build: %s
             """;
 
+    /** Held so that the levels set on them stay set (java.util.logging keeps loggers weakly). */
+    private static final List<Logger> QUIETED = new ArrayList<>();
+
     private Examples() {
+    }
+
+    /** Undertow and XNIO announce their versions at every start; the commands print their own ready lines. */
+    private static void quietLibraryLogs() {
+        // SLF4J (used by Jedis) otherwise warns on every start that it has no logging backend.
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
+        for (String name : List.of("io.undertow", "org.xnio", "org.jboss.threads")) {
+            Logger logger = Logger.getLogger(name);
+            logger.setLevel(Level.WARNING);
+            QUIETED.add(logger);
+        }
     }
 
     /** Runs the command named by the first argument; exits with 0 on success, 2 on bad usage, 1 on failure. */
     public static void main(String[] args) {
+        quietLibraryLogs();
         int status;
         try {
             status = run(Arrays.asList(args));
