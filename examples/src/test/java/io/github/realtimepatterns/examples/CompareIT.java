@@ -24,8 +24,8 @@ class CompareIT {
         Assumptions.assumeFalse(Patterns.all().isEmpty(), "no pattern module in this build yet");
         Path results = Path.of("target", "it-results");
         List<String> output = new ArrayList<>();
-        try (ChildProcess compare = ExamplesJar.start("compare", output, "compare", "--quick", "--duration", "3s",
-                "--subscribers", "20", "--results", results.toString())) {
+        try (ChildProcess compare = ExamplesJar.start("compare", output, "compare", "--quick", "--subscribers", "20",
+                "--results", results.toString())) {
             Eventually.await(Duration.ofSeconds(220), () -> !compare.isAlive(), "compare finishes");
         }
         List<String> lines;

@@ -35,15 +35,15 @@ public record CompareSettings(List<PatternAdapter> patterns, int subscribers, in
               --subscribers N           subscribers, one connection each (default 200; --quick: 50)
               --channels N              channels the subscribers are spread over (default 1)
               --rate N                  messages per second published (default 20)
-              --duration D              how long to publish (default 20s; --quick: 10s)
+              --duration D              how long to publish to each pattern (default 20s; --quick: 2s)
               --payload-bytes N         size of each message's JSON body (default 100)
-              --drain D                 longest wait for the last deliveries (default 10s)
+              --drain D                 longest wait for the last deliveries (default 10s; --quick: 5s)
               --poll-interval D         short polling: client request interval (default 1s)
               --sse-poll-interval D     sse-db-polling: store poll interval (default 500ms)
               --long-poll-timeout D     long-polling: how long a request is held (default 25s)
               --server-heap SIZE        -Xmx of each server JVM (default 512m)
               --results DIR             where to write the report folder (default results)
-              --quick                   a smoke run: 10 s, 50 subscribers
+              --quick                   a smoke run: 2 s per pattern (10 s of publishing for five), 50 subscribers
             Environment: REDIS_URL for the Redis patterns (else redis-server from the PATH, else the in-JVM
             broker, marked in the table).
             """;
@@ -52,7 +52,7 @@ public record CompareSettings(List<PatternAdapter> patterns, int subscribers, in
     public static CompareSettings from(Args args) {
         boolean quick = args.has("quick");
         int rate = args.integer("rate", 20, 1, 10_000);
-        Duration duration = args.duration("duration", quick ? Duration.ofSeconds(10) : Duration.ofSeconds(20));
+        Duration duration = args.duration("duration", quick ? Duration.ofSeconds(2) : Duration.ofSeconds(20));
         return new CompareSettings(
                 Patterns.select(args.string("patterns", null)),
                 args.integer("subscribers", quick ? 50 : 200, 1, 10_000),
@@ -60,7 +60,7 @@ public record CompareSettings(List<PatternAdapter> patterns, int subscribers, in
                 rate,
                 duration,
                 args.integer("payload-bytes", 100, Payload.MIN_BYTES, 60_000),
-                args.duration("drain", Duration.ofSeconds(10)),
+                args.duration("drain", quick ? Duration.ofSeconds(5) : Duration.ofSeconds(10)),
                 Tuning.from(args),
                 Path.of(args.string("results", "results")),
                 heap(args.string("server-heap", "512m")));
