@@ -30,6 +30,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -98,13 +99,22 @@ final class SocketSession extends AbstractReceiveListener implements WebSocketCa
             return;
         }
         closeSubscriptions();
-        channel.getIoThread().execute(() -> {
-            drain();
-            WebSockets.sendClose(code, reason, channel, null);
-            // A peer that never answers the close (or never reads) is dropped after a grace period.
-            channel.getIoThread().executeAfter(() -> IoUtils.safeClose(channel), CLOSE_GRACE_MILLIS,
-                    TimeUnit.MILLISECONDS);
-        });
+        try {
+            channel.getIoThread().execute(() -> {
+                drain();
+                WebSockets.sendClose(code, reason, channel, null);
+                try {
+                    // A peer that never answers the close (or never reads) is dropped after a grace period.
+                    channel.getIoThread().executeAfter(() -> IoUtils.safeClose(channel), CLOSE_GRACE_MILLIS,
+                            TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    IoUtils.safeClose(channel);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // The server is stopping its IO threads: no close frame can be written any more.
+            IoUtils.safeClose(channel);
+        }
     }
 
     /** Channels subscribed on this socket now. */
