@@ -1,5 +1,8 @@
 package io.github.realtimepatterns.examples;
 
+import io.github.realtimepatterns.websocketsredis.WebSocketsRedis;
+import io.github.realtimepatterns.websocketsredis.WebSocketsRedisClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +11,12 @@ import java.util.stream.Collectors;
 /** The patterns this build of the examples knows, in the order of the module table. */
 public final class Patterns {
 
-    private static final List<PatternAdapter> ALL = List.of();
+    private static final List<PatternAdapter> ALL = List.of(
+            new PatternAdapter("websockets-redis", true,
+                    (store, broker, tuning) -> WebSocketsRedis.builder(store).broker(broker).build(),
+                    (base, http, tuning) -> new WebSocketsRedisClient(base, http, Duration.ofMillis(100),
+                            Duration.ofSeconds(10)),
+                    tuning -> "{}"));
 
     private Patterns() {
     }

@@ -7,9 +7,10 @@ import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Wraps a pattern's handler and counts what reaches it: transport requests (every non-POST request under
- * {@code /channels/}: a poll, a long-poll, an SSE stream, a WebSocket upgrade) apart from publishes (POSTs),
- * so "requests per delivered message" counts what subscribers cost and nothing else.
+ * Wraps a pattern's handler and counts what reaches it: subscriber requests (a poll, a long-poll, an SSE
+ * stream, a WebSocket upgrade) apart from publishes (POSTs), and neither the browser module's script nor
+ * health, metrics or CORS preflight requests, so "requests per delivered message" counts what subscribing
+ * costs and nothing else.
  */
 public final class RequestCounter implements HttpHandler {
 
@@ -24,12 +25,12 @@ public final class RequestCounter implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (exchange.getRelativePath().startsWith("/channels/")) {
-            if (Methods.POST.equals(exchange.getRequestMethod())) {
-                publishes.increment();
-            } else if (!Methods.OPTIONS.equals(exchange.getRequestMethod())) {
-                requests.increment();
-            }
+        String path = exchange.getRelativePath();
+        if (Methods.POST.equals(exchange.getRequestMethod())) {
+            publishes.increment();
+        } else if (!Methods.OPTIONS.equals(exchange.getRequestMethod()) && !path.startsWith("/realtime/")
+                && !path.equals("/health") && !path.equals("/metrics")) {
+            requests.increment();
         }
         next.handleRequest(exchange);
     }

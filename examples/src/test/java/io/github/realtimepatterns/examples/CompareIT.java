@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 
 class CompareIT {
 
-    private static final Pattern ROW = Pattern.compile("compare: (\\S+)\\s+delivered ([\\d,]+)/([\\d,]+), lost ([\\d,]+)");
+    private static final Pattern ROW = Pattern.compile("compare: (\\S+)\\s+delivered ([\\d,]*\\d)/([\\d,]*\\d), lost ([\\d,]*\\d)");
 
     @Test
     @Timeout(240)

@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -30,7 +33,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * One pattern under the workload: start its server in a child JVM, put the byte-counting proxy in front,
- * connect every subscriber with the pattern's own Java client, warm up with one message that every
+ * connect every subscriber with the pattern's own Java client, warm up with one second of traffic that every
  * subscriber must receive, then publish on a fixed schedule, drain, and read the server's counters.
  */
 final class PatternRun {
@@ -48,6 +51,7 @@ final class PatternRun {
     private final LongAdder deliveries = new LongAdder();
     private final LongAdder firstDeliveries = new LongAdder();
     private final LongAdder clientErrors = new LongAdder();
+    private final LongAdder publishErrors = new LongAdder();
     private final AtomicLong expected = new AtomicLong();
 
     /**
@@ -77,39 +81,42 @@ final class PatternRun {
             URI serverUri = URI.create(ready.group(1));
             String note = "broker: " + ready.group(3);
             try (ByteCountingProxy proxy = new ByteCountingProxy(serverUri)) {
-                HttpPublisher publisher = new HttpPublisher(http, serverUri, Duration.ofSeconds(10));
                 ServerStats baseline = stats(http, serverUri, true);
                 long bytes0 = proxy.bytesUp() + proxy.bytesDown();
                 long connections0 = proxy.connections();
 
                 List<Tally> tallies = new ArrayList<>();
+                int[] subscribersOf = new int[settings.channels()];
                 for (int i = 0; i < settings.subscribers(); i++) {
                     RealtimeClient client = pattern.client(proxy.uri(), clientHttp.get(i % clientHttp.size()),
                             settings.tuning());
                     clients.add(client);
                     Tally tally = new Tally(i % settings.channels());
                     tallies.add(tally);
+                    subscribersOf[tally.channel]++;
                     client.subscribe(channel(tally.channel), Cursor.after(0), tally);
                 }
                 progress.accept(pattern.name() + ": " + settings.subscribers() + " subscribers connecting");
-                for (int c = 0; c < settings.channels(); c++) {
-                    publisher.publish(channel(c), Payload.of(0, System.nanoTime() - origin, settings.payloadBytes()));
-                }
+                Publisher publisher = new Publisher(http, serverUri, subscribersOf);
+                // Warm-up: one second of traffic at the workload's rate, not measured, so that connections are
+                // open and both JVMs have compiled the hot paths before the clock starts.
+                int warmUps = Math.max(settings.channels(), Math.min(settings.rate(), 200));
+                publisher.schedule(warmUps, true);
                 long warmDeadline = System.nanoTime() + WARM_UP.toNanos();
                 int cold;
-                while ((cold = cold(tallies)) > 0 && System.nanoTime() < warmDeadline) {
-                    progress.accept(pattern.name() + ": waiting for " + cold + " of " + tallies.size()
-                            + " subscribers to receive the warm-up message");
+                while ((cold = cold(tallies, warmUps / settings.channels())) > 0 && System.nanoTime() < warmDeadline) {
+                    progress.accept(pattern.name() + ": warming up, " + cold + " of " + tallies.size()
+                            + " subscribers still waiting for the warm-up messages");
                     Thread.sleep(100);
                 }
                 if (cold > 0) {
-                    note += "; " + cold + " subscribers never received the warm-up message";
+                    note += "; " + cold + " subscribers did not receive every warm-up message";
                 }
                 ServerStats connected = stats(http, serverUri, true);
                 long deliveriesAtStart = deliveries.sum();
 
                 long window0 = System.nanoTime();
-                publish(publisher, tallies);
+                publisher.schedule(settings.messages(), false);
                 long lastDue = System.nanoTime();
                 long drainDeadline = lastDue + settings.drain().toNanos();
                 while (firstDeliveries.sum() < expected.get() && System.nanoTime() < drainDeadline) {
@@ -117,6 +124,9 @@ final class PatternRun {
                     Thread.sleep(50);
                 }
                 long window1 = System.nanoTime();
+                if (publishErrors.sum() > 0) {
+                    note += "; " + publishErrors.sum() + " publishes failed (not counted as expected)";
+                }
                 ServerStats end = stats(http, serverUri, false);
                 long bytes = proxy.bytesUp() + proxy.bytesDown() - bytes0;
                 long connections = proxy.connections() - connections0;
@@ -142,37 +152,67 @@ final class PatternRun {
         }
     }
 
-    private void publish(HttpPublisher publisher, List<Tally> tallies) throws InterruptedException {
-        long messages = settings.messages();
-        long period = TimeUnit.SECONDS.toNanos(1) / settings.rate();
-        int[] subscribersOf = new int[settings.channels()];
-        for (Tally t : tallies) {
-            subscribersOf[t.channel]++;
+    /**
+     * Publishes on a fixed schedule without waiting for answers, so a slow publish delays no other: each
+     * message is due at its slot, and its latency counts from there.
+     */
+    private final class Publisher {
+        private final HttpClient http;
+        private final URI server;
+        private final int[] subscribersOf;
+        private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
+
+        Publisher(HttpClient http, URI server, int[] subscribersOf) {
+            this.http = http;
+            this.server = server;
+            this.subscribersOf = subscribersOf;
         }
-        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-        long lastReport = 0;
-        for (long n = 1; n <= messages; n++) {
-            long due = start + (n - 1) * period;
-            long wait;
-            while ((wait = due - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
+
+        /** Sends {@code messages} at the workload's rate (seq 0 for warm-up ones) and waits for every answer. */
+        void schedule(long messages, boolean warmUp) throws InterruptedException {
+            long period = TimeUnit.SECONDS.toNanos(1) / settings.rate();
+            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+            long lastReport = System.nanoTime();
+            for (long n = 1; n <= messages; n++) {
+                long due = start + (n - 1) * period;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                int c = (int) (n % settings.channels());
+                if (!warmUp) {
+                    // Counted before the publish: a fast transport can deliver before its answer arrives.
+                    expected.addAndGet(subscribersOf[c]);
+                }
+                HttpRequest request = HttpRequest.newBuilder(server.resolve("/channels/" + channel(c) + "/messages"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                Payload.of(warmUp ? 0 : n, due - origin, settings.payloadBytes())))
+                        .build();
+                inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
+                    if (error != null || response.statusCode() != 201) {
+                        publishErrors.increment();
+                        if (!warmUp) {
+                            expected.addAndGet(-subscribersOf[c]);
+                        }
+                    }
+                    return null;
+                }));
+                if (!warmUp && System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(1)) {
+                    lastReport = System.nanoTime();
+                    progress.accept(status("publishing", n));
+                }
             }
-            int c = (int) (n % settings.channels());
             try {
-                // Counted before the publish: a fast transport can deliver before publish() returns.
-                expected.addAndGet(subscribersOf[c]);
-                publisher.publish(channel(c), Payload.of(n, due - origin, settings.payloadBytes()));
-            } catch (RuntimeException e) {
-                expected.addAndGet(-subscribersOf[c]);
-                clientErrors.increment();
+                CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                publishErrors.increment();
             }
-            if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(1)) {
-                lastReport = System.nanoTime();
-                progress.accept(status("publishing", n));
-            }
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
+            inFlight.clear();
         }
     }
 
@@ -187,10 +227,10 @@ final class PatternRun {
         return "compare-" + runId + "-" + index;
     }
 
-    private static int cold(List<Tally> tallies) {
+    private static int cold(List<Tally> tallies, int warmUpsPerChannel) {
         int cold = 0;
         for (Tally t : tallies) {
-            if (!t.warm) {
+            if (t.warmUps < warmUpsPerChannel) {
                 cold++;
             }
         }
@@ -207,12 +247,15 @@ final class PatternRun {
         return ServerStats.parse(response.body());
     }
 
-    /** One subscriber's view: which messages arrived, how often, in what order. Called one message at a time. */
+    /**
+     * One subscriber's view: which messages arrived, how often, in what order (by id, which the store assigns
+     * in commit order). Called one message at a time.
+     */
     private final class Tally implements MessageListener {
         final int channel;
-        final BitSet seen = new BitSet();
-        volatile boolean warm;
-        long maxSeq;
+        final BitSet seenIds = new BitSet();
+        volatile int warmUps;
+        long maxId;
         long duplicated;
         long outOfOrder;
 
@@ -224,26 +267,27 @@ final class PatternRun {
         public synchronized void onMessage(Message message) {
             long now = System.nanoTime();
             deliveries.increment();
+            if (message.id() > Integer.MAX_VALUE) {
+                return;
+            }
+            int id = (int) message.id();
+            boolean repeat = seenIds.get(id);
+            if (repeat) {
+                duplicated++;
+            }
+            if (id < maxId) {
+                outOfOrder++;
+            }
+            maxId = Math.max(maxId, id);
+            seenIds.set(id);
             long seq = Payload.seq(message.data());
             if (seq == 0) {
-                warm = true;
-                return;
-            }
-            if (seq < 0 || seq > Integer.MAX_VALUE) {
-                return;
-            }
-            if (seen.get((int) seq)) {
-                duplicated++;
-            } else {
-                seen.set((int) seq);
+                warmUps++;
+            } else if (seq > 0 && !repeat) {
                 firstDeliveries.increment();
                 long micros = Math.max(0, (now - origin - Payload.intendedNanos(message.data())) / 1000);
                 latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
             }
-            if (seq < maxSeq) {
-                outOfOrder++;
-            }
-            maxSeq = Math.max(maxSeq, seq);
         }
 
         @Override
