@@ -21,10 +21,11 @@ import org.xnio.channels.StreamSourceChannel;
  * bounded queue between them.
  *
  * <p>The hub thread encodes and queues; only the connection's IO thread writes, non-blocking, with a write
- * listener when the socket is full. Above the high-water mark the stream tells the hub it wants no more
- * (the hub pauses it: live messages wait in the store, not here) and resumes it once the queue drains.
- * Past the hard bound, or when the socket has taken no byte for the stall timeout, the connection is
- * closed and the client resumes from its cursor. A client that goes away is noticed at once: the stream
+ * listener when the socket is full. At the high-water mark (half the bounds) the stream tells the hub it
+ * wants no more (the hub pauses it: live messages wait in the store, not here) and resumes it once the
+ * queue drains, so the queue holds at most the high-water mark plus one hub batch. A batch arriving while
+ * the queue is past the hard bound, or a socket that takes no byte for the stall timeout while events
+ * wait, closes the connection; the client resumes from its cursor. A client that goes away is noticed at once: the stream
  * watches the connection for end-of-file.
  */
 final class EventStream implements Subscriber {
@@ -103,6 +104,11 @@ final class EventStream implements Subscriber {
         if (closed.get()) {
             return;
         }
+        if (overHardBound()) {
+            // The change source delivered although this stream asked for no more: never let it grow.
+            close(End.CUT_OFF);
+            return;
+        }
         SseEvents events = owner.events();
         boolean honoured = batch.honoured();
         long resetCursor = honoured ? 0 : SseEvents.resetCursor(batch);
@@ -116,7 +122,7 @@ final class EventStream implements Subscriber {
             enqueue(SseEvents.ready(batch.epoch(), start), 0);
         }
         for (Message m : batch.messages()) {
-            enqueue(owner.events().message(m).duplicate(), 1);
+            enqueue(events.message(m).duplicate(), 1);
         }
     }
 
@@ -199,9 +205,12 @@ final class EventStream implements Subscriber {
         }
     }
 
+    private synchronized boolean overHardBound() {
+        return queuedMessages > owner.limits().maxMessages() || queuedBytes > owner.limits().maxBytes();
+    }
+
     private void enqueue(ByteBuffer bytes, int messages) {
         boolean schedule;
-        boolean overflow;
         synchronized (this) {
             if (closed.get()) {
                 return;
@@ -213,16 +222,10 @@ final class EventStream implements Subscriber {
             queue.addLast(new Chunk(bytes, size, messages));
             queuedMessages += messages;
             queuedBytes += size;
-            StreamLimits limits = owner.limits();
-            overflow = queuedMessages > limits.maxMessages() || queuedBytes > limits.maxBytes();
-            schedule = !writing && !overflow;
-            if (schedule) {
-                writing = true;
-            }
+            schedule = !writing;
+            writing = true;
         }
-        if (overflow) {
-            close(End.CUT_OFF);
-        } else if (schedule) {
+        if (schedule) {
             io.execute(this::pump);
         }
     }

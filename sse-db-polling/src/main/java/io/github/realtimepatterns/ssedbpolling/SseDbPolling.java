@@ -75,7 +75,9 @@ public final class SseDbPolling {
 
         /**
          * Most messages waiting for one client's socket (default 1024). At half of it the client is paused
-         * (new messages wait in the store); past it the client is cut off and resumes from its cursor.
+         * (new messages wait in the store, not in memory); a stream found past it when more arrives is cut
+         * off and its client resumes from its cursor. One hub batch (256 messages) may pass the high-water
+         * mark before the pause takes effect.
          */
         public Builder maxQueuedMessages(int messages) {
             if (messages < 2) {
@@ -85,7 +87,7 @@ public final class SseDbPolling {
             return this;
         }
 
-        /** Most bytes waiting for one client's socket (default 1 MiB); paused at half, cut off past it. */
+        /** Most bytes waiting for one client's socket (default 1 MiB); paused at half, cut off past it, as above. */
         public Builder maxQueuedBytes(long bytes) {
             if (bytes < 1024) {
                 throw new IllegalArgumentException("maxQueuedBytes must be >= 1024 but was " + bytes);
