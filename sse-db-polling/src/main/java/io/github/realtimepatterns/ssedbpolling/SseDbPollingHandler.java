@@ -2,6 +2,7 @@ package io.github.realtimepatterns.ssedbpolling;
 
 import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.broker.ChangeSource;
+import io.github.realtimepatterns.core.broker.StorePoller;
 import io.github.realtimepatterns.core.http.Authorizer;
 import io.github.realtimepatterns.core.http.Exchanges;
 import io.github.realtimepatterns.core.http.HttpSettings;
@@ -89,15 +90,12 @@ public final class SseDbPollingHandler implements RealtimeHandler, EventStream.O
                 .build();
     }
 
-    /**
-     * The change source the handler creates and closes itself when none is given: the store poller.
-     * {@code null} leaves the service's broker as the change source.
-     */
+    /** The change source the handler creates and closes itself when none is given: the store poller. */
     private static ChangeSource ownChangeSource(SseDbPolling.Builder b) {
         if (b.changeSource != null) {
             return null;
         }
-        return null;
+        return StorePoller.builder(b.store).interval(b.pollInterval).threadName("sse-store-poller").build();
     }
 
     @Override
