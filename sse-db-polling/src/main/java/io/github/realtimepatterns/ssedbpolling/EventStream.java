@@ -39,6 +39,8 @@ final class EventStream implements Subscriber {
     interface Owner {
         SseEvents events();
 
+        IoWakeups wakeups();
+
         StreamLimits limits();
 
         void ended(EventStream stream, End why);
@@ -226,7 +228,7 @@ final class EventStream implements Subscriber {
             writing = true;
         }
         if (schedule) {
-            io.execute(this::pump);
+            owner.wakeups().schedule(io, this::pump);
         }
     }
 

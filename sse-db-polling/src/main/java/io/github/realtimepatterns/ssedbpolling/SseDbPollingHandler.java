@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safe. {@link #close()} ends every stream (clients reconnect elsewhere from their cursors),
  * stops the heartbeat and the change source it created, and closes its service; the store is left open.
  */
-public final class SseDbPollingHandler implements RealtimeHandler, EventStream.Owner {
+public final class SseDbPollingHandler implements RealtimeHandler {
 
     private static final System.Logger LOG = System.getLogger(SseDbPollingHandler.class.getName());
     private static final HttpString ACCEL_BUFFERING = new HttpString("X-Accel-Buffering");
@@ -45,6 +45,8 @@ public final class SseDbPollingHandler implements RealtimeHandler, EventStream.O
     private final HttpSettings settings;
     private final HttpHandler routes;
     private final SseEvents events = new SseEvents();
+    private final IoWakeups wakeups = new IoWakeups();
+    private final StreamOwner owner = new StreamOwner();
     private final EventStream.StreamLimits limits;
     private final Duration retry;
     private final Duration heartbeat;
@@ -133,23 +135,31 @@ public final class SseDbPollingHandler implements RealtimeHandler, EventStream.O
         return heartbeat;
     }
 
-    @Override
-    public SseEvents events() {
-        return events;
-    }
+    /** What streams need from the handler, kept off its public API. */
+    private final class StreamOwner implements EventStream.Owner {
+        @Override
+        public SseEvents events() {
+            return events;
+        }
 
-    @Override
-    public EventStream.StreamLimits limits() {
-        return limits;
-    }
+        @Override
+        public IoWakeups wakeups() {
+            return wakeups;
+        }
 
-    @Override
-    public void ended(EventStream stream, EventStream.End why) {
-        if (streams.remove(stream)) {
-            if (why == EventStream.End.CUT_OFF) {
-                cutOff.increment();
-            } else if (why == EventStream.End.STALLED) {
-                stalled.increment();
+        @Override
+        public EventStream.StreamLimits limits() {
+            return limits;
+        }
+
+        @Override
+        public void ended(EventStream stream, EventStream.End why) {
+            if (streams.remove(stream)) {
+                if (why == EventStream.End.CUT_OFF) {
+                    cutOff.increment();
+                } else if (why == EventStream.End.STALLED) {
+                    stalled.increment();
+                }
             }
         }
     }
@@ -167,7 +177,7 @@ public final class SseDbPollingHandler implements RealtimeHandler, EventStream.O
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/event-stream; charset=utf-8");
             exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
             exchange.getResponseHeaders().put(ACCEL_BUFFERING, "no");
-            EventStream stream = new EventStream(this, exchange);
+            EventStream stream = new EventStream(owner, exchange);
             // Dispatching to the same thread keeps Undertow from ending the exchange when this returns.
             exchange.dispatch(SameThreadExecutor.INSTANCE, () -> start(stream, channel, cursor));
         });
