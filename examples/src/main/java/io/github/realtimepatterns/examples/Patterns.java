@@ -1,5 +1,7 @@
 package io.github.realtimepatterns.examples;
 
+import io.github.realtimepatterns.ssedbpolling.SseClient;
+import io.github.realtimepatterns.ssedbpolling.SseDbPolling;
 import io.github.realtimepatterns.websocketsredis.WebSocketsRedis;
 import io.github.realtimepatterns.websocketsredis.WebSocketsRedisClient;
 import java.time.Duration;
@@ -12,6 +14,11 @@ import java.util.stream.Collectors;
 public final class Patterns {
 
     private static final List<PatternAdapter> ALL = List.of(
+            new PatternAdapter("sse-db-polling", false,
+                    (store, broker, tuning) -> SseDbPolling.builder(store).broker(broker)
+                            .pollInterval(tuning.ssePollInterval()).build(),
+                    (base, http, tuning) -> SseClient.builder(base).httpClient(http).build(),
+                    tuning -> "{}"),
             new PatternAdapter("websockets-redis", true,
                     (store, broker, tuning) -> WebSocketsRedis.builder(store).broker(broker).build(),
                     (base, http, tuning) -> new WebSocketsRedisClient(base, http, Duration.ofMillis(100),
