@@ -56,6 +56,7 @@ public final class LongPollingHandler implements RealtimeHandler {
     private final HttpHandler routes;
     private final Set<Parked> parked = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Encoded lastEncoded;
     private final LongAdder answeredAtOnce = new LongAdder();
     private final LongAdder woken = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
@@ -192,6 +193,23 @@ public final class LongPollingHandler implements RealtimeHandler {
         if (closed.get()) {
             p.shutdown();
         }
+    }
+
+    /**
+     * The answer's JSON. One publish wakes every waiter of a channel with the same batch instance, so the
+     * last one encoded is kept: ten thousand waiters cost one encoding, not ten thousand.
+     */
+    private String json(ReadResult result) {
+        Encoded last = lastEncoded;
+        if (last != null && last.result == result) {
+            return last.json;
+        }
+        String json = WireJson.readResult(result);
+        lastEncoded = new Encoded(result, json);
+        return json;
+    }
+
+    private record Encoded(ReadResult result, String json) {
     }
 
     /** The request parked on a connection now, so that the connection's close removes it. */
@@ -375,7 +393,7 @@ public final class LongPollingHandler implements RealtimeHandler {
         }
 
         private void send(ReadResult result) {
-            String json = WireJson.readResult(result);
+            String json = json(result);
             onIoThread(() -> Exchanges.sendJson(exchange, 200, json));
         }
 
