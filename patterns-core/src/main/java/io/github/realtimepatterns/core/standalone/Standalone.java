@@ -65,10 +65,14 @@ public final class Standalone implements AutoCloseable {
             String redisUrl = env.redisUrl();
             MessageStore store = openStore(jdbcUrl);
             opened.add(0, store);
-            store.checkHealth();
+            try {
+                store.checkHealth();
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("JDBC_URL cannot be reached: " + e.getMessage(), e);
+            }
             Broker broker = openBroker(redisUrl);
             opened.add(0, broker);
-            LOG.log(System.Logger.Level.INFO, pattern + ": store " + (jdbcUrl == null ? "embedded in-memory" : jdbcUrl)
+            LOG.log(System.Logger.Level.INFO, pattern + ": store " + (jdbcUrl == null ? "embedded in-memory H2" : "JDBC_URL")
                     + ", broker " + broker.describe());
             Resources resources = new Resources() {
                 @Override
@@ -141,10 +145,7 @@ public final class Standalone implements AutoCloseable {
     }
 
     private static MessageStore openStore(String jdbcUrl) {
-        if (jdbcUrl != null) {
-            throw new IllegalArgumentException("JDBC_URL is not supported by this build yet: " + jdbcUrl);
-        }
-        return MessageStores.inMemory();
+        return MessageStores.fromJdbcUrl(jdbcUrl);
     }
 
     private static Broker openBroker(String redisUrl) {

@@ -4,6 +4,7 @@ import io.github.realtimepatterns.core.Channels;
 import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
+import io.github.realtimepatterns.core.StoreException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -26,6 +27,7 @@ final class InMemoryMessageStore implements MessageStore {
     private final Retention retention;
     private final Clock clock;
     private final LongAdder queries = new LongAdder();
+    private volatile boolean closed;
 
     InMemoryMessageStore(Retention retention, Clock clock) {
         this.retention = Objects.requireNonNull(retention, "retention");
@@ -36,6 +38,7 @@ final class InMemoryMessageStore implements MessageStore {
     public Message append(String channel, String data) {
         Channels.validate(channel);
         Objects.requireNonNull(data, "data");
+        checkOpen();
         queries.increment();
         ChannelLog log = log(channel);
         synchronized (log) {
@@ -52,6 +55,7 @@ final class InMemoryMessageStore implements MessageStore {
     public ReadResult read(String channel, Cursor cursor, int limit) {
         Channels.validate(channel);
         requireLimit(limit);
+        checkOpen();
         queries.increment();
         ChannelLog log = log(channel);
         synchronized (log) {
@@ -79,6 +83,7 @@ final class InMemoryMessageStore implements MessageStore {
     @Override
     public long head(String channel) {
         Channels.validate(channel);
+        checkOpen();
         queries.increment();
         ChannelLog log = channels.get(channel);
         if (log == null) {
@@ -96,7 +101,13 @@ final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public void close() {
-        // Nothing to release: the heap is the store.
+        closed = true; // the heap is the store: nothing to release, but later calls must fail like a JDBC store's
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StoreException("in-memory store is closed");
+        }
     }
 
     private ChannelLog log(String channel) {

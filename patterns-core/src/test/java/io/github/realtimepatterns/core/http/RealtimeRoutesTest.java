@@ -122,38 +122,24 @@ class RealtimeRoutesTest {
     }
 
     @Test
-    void healthIs503WhenTheStoreIsDown() throws Exception {
-        MessageStore broken = new MessageStore() {
-            @Override
-            public io.github.realtimepatterns.core.Message append(String channel, String data) {
-                throw new io.github.realtimepatterns.core.StoreException("database down");
-            }
-
-            @Override
-            public io.github.realtimepatterns.core.ReadResult read(String channel,
-                    io.github.realtimepatterns.core.Cursor cursor, int limit) {
-                throw new io.github.realtimepatterns.core.StoreException("database down");
-            }
-
-            @Override
-            public long head(String channel) {
-                throw new io.github.realtimepatterns.core.StoreException("database down");
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        try (RealtimeService down = RealtimeService.builder(broken).build();
+    void healthAndPublishAre503WhileTheDatabaseIsDownAndNothingIsStored() throws Exception {
+        org.h2.tools.Server db = org.h2.tools.Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+        String url = "jdbc:h2:tcp://127.0.0.1:" + db.getPort() + "/mem:routes-down;DB_CLOSE_DELAY=-1";
+        try (MessageStore shared = MessageStores.jdbc(url);
+             RealtimeService down = RealtimeService.builder(shared).build();
              PatternServer s = PatternServer.start(RealtimeRoutes.builder(down, HttpSettings.DEFAULTS).build(), 0)) {
+            assertThat(shared.append("c", "1").id()).isEqualTo(1);
+            db.stop();
             HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(s.uri() + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(503);
-            assertThat(health.body()).contains("database down");
+            assertThat(WireJson.tree(health.body()).path("store").asText()).isEqualTo("DOWN");
             HttpResponse<String> publish = HTTP.send(HttpRequest.newBuilder(URI.create(s.uri() + "/channels/c/messages"))
-                    .POST(HttpRequest.BodyPublishers.ofString("1")).build(), HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString("2")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(publish.statusCode()).isEqualTo(503);
             assertThat(publish.headers().firstValue("Content-Type")).hasValue(Problems.MEDIA_TYPE);
+        } finally {
+            db.stop();
         }
     }
 }

@@ -18,6 +18,11 @@ public final class Eventually {
         await(DEFAULT, condition, () -> what);
     }
 
+    /** Waits up to {@code timeout} for {@code condition}. */
+    public static void await(Duration timeout, BooleanSupplier condition) {
+        await(timeout, condition, () -> "the condition");
+    }
+
     /** Waits up to {@code timeout} for {@code condition}; fails naming {@code what}. */
     public static void await(Duration timeout, BooleanSupplier condition, String what) {
         await(timeout, condition, () -> what);

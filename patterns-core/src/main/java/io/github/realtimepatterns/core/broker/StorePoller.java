@@ -1,0 +1,318 @@
+package io.github.realtimepatterns.core.broker;
+
+import io.github.realtimepatterns.core.Channels;
+import io.github.realtimepatterns.core.Cursor;
+import io.github.realtimepatterns.core.Message;
+import io.github.realtimepatterns.core.ReadResult;
+import io.github.realtimepatterns.core.store.MessageStore;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link ChangeSource} that reads the store on an interval: every tick, <b>one</b> {@link
+ * MessageStore#readMany} call for all channels that have at least one listener on this node, each after
+ * the poller's own cursor for that channel, whatever the number of listeners. New messages go to every
+ * listener of their channel in id order, on the poller's thread.
+ *
+ * <p>A channel's cursor starts at the store's head on the first tick after its first listener
+ * subscribed; that tick then calls {@link ChangeListener#onResync()} on the listeners waiting for it, so
+ * they re-read what was stored between their own read and that tick. Later listeners of the channel get
+ * everything after the shared cursor. When a read answers {@code reset}, {@code truncated} or {@code
+ * hasMore}, or the channel's epoch changed, the listeners are told to resync; after {@code hasMore} the
+ * poller asks again without waiting. A failed read is logged (at most once per minute while it keeps
+ * failing) and retried on the next tick; {@link #isHealthy()} is false meanwhile. A listener that throws is
+ * logged and stays subscribed.
+ *
+ * <p>Thread-safe. One daemon thread per poller, started by {@link Builder#build()} and stopped by {@link
+ * #close()} (idempotent), which does not close the store.
+ */
+public final class StorePoller implements ChangeSource {
+
+    private static final System.Logger LOG = System.getLogger(StorePoller.class.getName());
+    private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final MessageStore store;
+    private final Duration interval;
+    private final int batchSize;
+    private final ConcurrentHashMap<String, ChannelState> channels = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong polls = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private final Thread thread;
+    private volatile boolean healthy = true;
+    private long lastFailureLog; // poller thread only
+    private int failuresSinceLog; // poller thread only
+
+    private StorePoller(Builder b) {
+        this.store = b.store;
+        this.interval = b.interval;
+        this.batchSize = b.batchSize;
+        this.thread = new Thread(this::run, b.threadName);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** A builder for a poller of {@code store}. */
+    public static Builder builder(MessageStore store) {
+        return new Builder(store);
+    }
+
+    @Override
+    public Subscription subscribe(String channel, ChangeListener listener) {
+        Channels.validate(channel);
+        Objects.requireNonNull(listener, "listener");
+        if (closed.get()) {
+            throw new IllegalStateException("store poller is closed");
+        }
+        Entry entry = new Entry(channel, listener);
+        channels.compute(channel, (name, state) -> {
+            ChannelState s = state == null ? new ChannelState() : state;
+            // Until the channel's cursor is set, the listener must re-read once it is.
+            entry.awaitingStart = s.cursor == null;
+            s.listeners.add(entry);
+            return s;
+        });
+        return entry;
+    }
+
+    /** Ticks that queried the store since start. */
+    public long pollCount() {
+        return polls.get();
+    }
+
+    /** Channels with at least one listener now. */
+    public int channelCount() {
+        return channels.size();
+    }
+
+    /** Whether the last read of the store succeeded. */
+    @Override
+    public boolean isHealthy() {
+        return healthy && !closed.get();
+    }
+
+    @Override
+    public String describe() {
+        return "store poller every " + interval.toMillis() + "ms";
+    }
+
+    /** Stops the polling thread and drops every subscription; idempotent. Waits up to 5 s for the thread. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        lock.lock();
+        try {
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        channels.clear();
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        while (!closed.get()) {
+            boolean again;
+            try {
+                again = tick();
+            } catch (RuntimeException e) {
+                again = false;
+                LOG.log(System.Logger.Level.ERROR, "store poller tick failed unexpectedly", e);
+            }
+            if (!again) {
+                lock.lock();
+                try {
+                    if (!closed.get()) {
+                        wake.await(interval.toNanos(), TimeUnit.NANOSECONDS);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    /** One read of every channel with listeners; returns whether to read again at once (hasMore). */
+    private boolean tick() {
+        Map<String, ChannelState> snapshot = new LinkedHashMap<>(channels);
+        if (snapshot.isEmpty()) {
+            return false;
+        }
+        Map<String, Cursor> cursors = new LinkedHashMap<>();
+        snapshot.forEach((name, state) -> cursors.put(name, state.cursor == null ? Cursor.head() : state.cursor));
+        Map<String, ReadResult> results;
+        polls.incrementAndGet();
+        try {
+            results = store.readMany(cursors, batchSize);
+        } catch (RuntimeException e) {
+            failed(e, cursors.size());
+            return false;
+        }
+        recovered();
+        boolean again = false;
+        for (Map.Entry<String, ChannelState> e : snapshot.entrySet()) {
+            ReadResult result = results.get(e.getKey());
+            if (result != null && !closed.get()) {
+                again |= apply(e.getKey(), e.getValue(), result);
+            }
+        }
+        return again;
+    }
+
+    private boolean apply(String channel, ChannelState state, ReadResult result) {
+        Cursor previous = state.cursor;
+        state.cursor = Cursor.of(result.epoch(), result.cursor());
+        for (Message message : result.messages()) {
+            for (Entry entry : state.listeners) {
+                if (entry.open.get()) {
+                    entry.deliver(message);
+                }
+            }
+        }
+        boolean epochChanged = previous != null && !result.epoch().equals(previous.epoch());
+        boolean resyncAll = previous != null && (result.reset() || result.truncated() || result.hasMore() || epochChanged);
+        for (Entry entry : state.listeners) {
+            if (entry.open.get() && (resyncAll || entry.awaitingStart)) {
+                entry.awaitingStart = false;
+                entry.resync();
+            }
+        }
+        return result.hasMore();
+    }
+
+    private void failed(RuntimeException e, int channelCount) {
+        healthy = false;
+        failuresSinceLog++;
+        long now = System.nanoTime();
+        if (lastFailureLog == 0 || now - lastFailureLog >= FAILURE_LOG_INTERVAL_NANOS) {
+            LOG.log(System.Logger.Level.WARNING, "store poller could not read " + channelCount + " channels ("
+                    + failuresSinceLog + " failed ticks since last report); retrying every "
+                    + interval.toMillis() + "ms: " + e.getMessage(), e);
+            lastFailureLog = now;
+            failuresSinceLog = 0;
+        }
+    }
+
+    private void recovered() {
+        if (!healthy) {
+            LOG.log(System.Logger.Level.INFO, "store poller reads the store again");
+            lastFailureLog = 0;
+            failuresSinceLog = 0;
+        }
+        healthy = true;
+    }
+
+    /** The listeners of one channel and the poller's cursor in it (written by the poller thread only). */
+    private static final class ChannelState {
+        final CopyOnWriteArrayList<Entry> listeners = new CopyOnWriteArrayList<>();
+        volatile Cursor cursor;
+    }
+
+    private final class Entry implements Subscription {
+        final String channel;
+        final ChangeListener listener;
+        final AtomicBoolean open = new AtomicBoolean(true);
+        volatile boolean awaitingStart;
+
+        Entry(String channel, ChangeListener listener) {
+            this.channel = channel;
+            this.listener = listener;
+        }
+
+        void deliver(Message message) {
+            try {
+                listener.onMessage(message);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "listener of channel " + channel + " threw on message "
+                        + message.id() + "; it stays subscribed", e);
+            }
+        }
+
+        void resync() {
+            try {
+                listener.onResync();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "listener of channel " + channel
+                        + " threw on resync; it stays subscribed", e);
+            }
+        }
+
+        @Override
+        public String channel() {
+            return channel;
+        }
+
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                channels.computeIfPresent(channel, (name, state) -> {
+                    state.listeners.remove(this);
+                    return state.listeners.isEmpty() ? null : state;
+                });
+            }
+        }
+    }
+
+    /** Builds a {@link StorePoller}; setters validate at once. Not thread-safe. */
+    public static final class Builder {
+        private final MessageStore store;
+        private Duration interval = Duration.ofMillis(500);
+        private int batchSize = 100;
+        private String threadName = "rp-store-poller";
+
+        private Builder(MessageStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** Time between two reads of the store, positive. Default 500 ms. */
+        public Builder interval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("interval must be > 0 but was " + interval);
+            }
+            this.interval = interval;
+            return this;
+        }
+
+        /** Most messages read per channel per tick, {@code >= 1}; more are read at once by another tick. Default 100. */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batchSize must be >= 1 but was " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** The polling thread's name. Default {@code rp-store-poller}. */
+        public Builder threadName(String threadName) {
+            this.threadName = Objects.requireNonNull(threadName, "threadName");
+            return this;
+        }
+
+        /** Starts the poller's thread and returns it. */
+        public StorePoller build() {
+            return new StorePoller(this);
+        }
+    }
+}
