@@ -7,6 +7,7 @@ import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.WireJson;
+import io.github.realtimepatterns.core.broker.StorePoller;
 import io.github.realtimepatterns.core.http.Authorizer;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.PatternServer;
@@ -386,6 +387,20 @@ class LongPollingTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
             assertThatThrownBy(() -> LongPolling.builder(store).timeout(Duration.ofSeconds(90)).build())
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxTimeout");
+        }
+    }
+
+    @Test
+    void wakesFromAnyChangeSourceSuchAsAStorePollerOverH2() {
+        try (MessageStore h2 = MessageStores.h2InMemory();
+             StorePoller poller = StorePoller.builder(h2).interval(Duration.ofMillis(100)).build();
+             LongPollingHandler h = LongPolling.builder(h2).changeSource(poller).build();
+             PatternServer s = PatternServer.start(h, 0)) {
+            CompletableFuture<HttpResponse<String>> poll = getAsync(s, "/channels/c/messages?after=0&wait=10");
+            Eventually.await(() -> h.parkedCount() == 1, "parked");
+            h2.append("c", "{\"written\":\"elsewhere\"}");
+            ReadResult r = WireJson.parseReadResult(join(poll).body());
+            assertThat(r.messages()).extracting(Message::data).containsExactly("{\"written\":\"elsewhere\"}");
         }
     }
 
