@@ -2,6 +2,7 @@ package io.github.realtimepatterns.core.standalone;
 
 import io.github.realtimepatterns.core.broker.Broker;
 import io.github.realtimepatterns.core.broker.InJvmBroker;
+import io.github.realtimepatterns.core.broker.RedisBroker;
 import io.github.realtimepatterns.core.http.PatternServer;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.store.MessageStore;
@@ -149,10 +150,14 @@ public final class Standalone implements AutoCloseable {
     }
 
     private static Broker openBroker(String redisUrl) {
-        if (redisUrl != null) {
-            throw new IllegalArgumentException("REDIS_URL is not supported by this build yet: " + redisUrl);
+        if (redisUrl == null) {
+            return new InJvmBroker();
         }
-        return new InJvmBroker();
+        try {
+            return RedisBroker.builder(redisUrl).build();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("REDIS_URL cannot be reached: " + e.getMessage(), e);
+        }
     }
 
     private static void closeAll(List<AutoCloseable> resources) {

@@ -1,0 +1,538 @@
+package io.github.realtimepatterns.websocketsredis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.github.realtimepatterns.core.Channels;
+import io.github.realtimepatterns.core.Cursor;
+import io.github.realtimepatterns.core.Message;
+import io.github.realtimepatterns.core.ProtocolException;
+import io.github.realtimepatterns.core.ReadResult;
+import io.github.realtimepatterns.core.RealtimeException;
+import io.github.realtimepatterns.core.StoreException;
+import io.github.realtimepatterns.core.WireJson;
+import io.github.realtimepatterns.core.http.Authorizer;
+import io.github.realtimepatterns.core.hub.HubSubscription;
+import io.github.realtimepatterns.core.hub.Subscriber;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedBinaryMessage;
+import io.undertow.websockets.core.CloseMessage;
+import io.undertow.websockets.core.StreamSourceFrameChannel;
+import io.undertow.websockets.core.WebSocketCallback;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.xnio.IoUtils;
+
+/**
+ * One open socket: its channel subscriptions (one hub subscription each), its bounded send queue, its
+ * keepalive and the client frames it reads.
+ *
+ * <p>Every write goes through one queue drained on the socket's IO thread, so frames of one channel keep
+ * the hub's order. The queue counts frames from enqueue until Undertow reports them written: above the
+ * high-water mark the subscriptions pause (the hub keeps their messages in the store, not in memory) and
+ * resume when it has drained to half; past the hard bound, or paused longer than the stall limit, the socket
+ * is closed with 1013 and the client resumes from its cursor.
+ */
+final class SocketSession extends AbstractReceiveListener implements WebSocketCallback<Integer> {
+
+    private static final System.Logger LOG = System.getLogger(SocketSession.class.getName());
+    private static final long CLOSE_GRACE_MILLIS = 3_000;
+    private static final int MAX_PUBLISHES_IN_FLIGHT = 64;
+    private static final int TRY_AGAIN_LATER = 1013;
+
+    private final WebSocketsRedisHandler owner;
+    private final WebSocketChannel channel;
+    private final HttpServerExchange upgrade;
+    private final SocketLimits limits;
+    private final ConcurrentHashMap<String, ChannelSub> subs = new ConcurrentHashMap<>();
+    private final Queue<ByteBuffer> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedMessages = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Set<ChannelSub> paused = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Queue<Runnable> publishes = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger publishesInFlight = new AtomicInteger();
+    private final AtomicBoolean publishing = new AtomicBoolean();
+    private volatile long stalledSince;
+    private volatile long pingSentAt;
+    private int malformed; // touched on the IO thread only
+
+    SocketSession(WebSocketsRedisHandler owner, WebSocketChannel channel, HttpServerExchange upgrade) {
+        this.owner = owner;
+        this.channel = channel;
+        this.upgrade = upgrade;
+        this.limits = owner.limits();
+    }
+
+    /** Starts reading frames and pinging; subscribes {@code channelName} when the upgrade named one. */
+    void start(String channelName, Cursor cursor) {
+        // Undertow's read/write timeouts would otherwise decide when an idle socket dies (UNDERTOW-2333):
+        // the idle timeout is set explicitly, longer than a ping round trip, so only a dead peer hits it.
+        channel.setIdleTimeout(limits.idleMillis());
+        channel.getReceiveSetter().set(this);
+        channel.addCloseTask(ch -> closed());
+        channel.resumeReceives();
+        schedulePing();
+        if (channelName != null) {
+            subscribe(channelName, cursor);
+        }
+    }
+
+    /** Closes the socket with {@code code}, after what is already queued; idempotent. */
+    void closeWith(int code, String reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        closeSubscriptions();
+        try {
+            channel.getIoThread().execute(() -> {
+                drain();
+                WebSockets.sendClose(code, reason, channel, null);
+                try {
+                    // A peer that never answers the close (or never reads) is dropped after a grace period.
+                    channel.getIoThread().executeAfter(() -> IoUtils.safeClose(channel), CLOSE_GRACE_MILLIS,
+                            TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    IoUtils.safeClose(channel);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // The server is stopping its IO threads: no close frame can be written any more.
+            IoUtils.safeClose(channel);
+        }
+    }
+
+    /** Channels subscribed on this socket now. */
+    int channelCount() {
+        return subs.size();
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    private void send(ByteBuffer frame) {
+        if (closing.get()) {
+            return;
+        }
+        int n = queuedMessages.incrementAndGet();
+        long bytes = queuedBytes.addAndGet(frame.remaining());
+        if (n > limits.maxQueuedMessages() || bytes > limits.maxQueuedBytes()) {
+            cutOff("send queue past its bound (" + n + " frames, " + bytes + " bytes)");
+            return;
+        }
+        outbox.add(frame);
+        if (drainScheduled.compareAndSet(false, true)) {
+            channel.getIoThread().execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        ByteBuffer frame;
+        while ((frame = outbox.poll()) != null) {
+            WebSockets.sendText(frame, channel, this, frame.remaining());
+        }
+    }
+
+    @Override
+    public void complete(WebSocketChannel ch, Integer size) {
+        sent(size);
+    }
+
+    @Override
+    public void onError(WebSocketChannel ch, Integer size, Throwable error) {
+        sent(size);
+        IoUtils.safeClose(ch);
+    }
+
+    private void sent(int size) {
+        int n = queuedMessages.decrementAndGet();
+        long bytes = queuedBytes.addAndGet(-size);
+        if (!paused.isEmpty() && n <= limits.highWaterMessages() / 2 && bytes <= limits.highWaterBytes() / 2) {
+            stalledSince = 0;
+            for (ChannelSub sub : new ArrayList<>(paused)) {
+                if (paused.remove(sub)) {
+                    sub.resume();
+                }
+            }
+        }
+    }
+
+    private boolean overHighWater() {
+        return queuedMessages.get() >= limits.highWaterMessages() || queuedBytes.get() >= limits.highWaterBytes();
+    }
+
+    /** Flow control for a subscription; see the class comment. */
+    private boolean wantsMore(ChannelSub sub) {
+        if (!overHighWater()) {
+            return true;
+        }
+        paused.add(sub);
+        if (!overHighWater()) {
+            // Drained while pausing: the resume may have run before the add, so do not pause at all.
+            paused.remove(sub);
+            return true;
+        }
+        long now = System.nanoTime();
+        if (stalledSince == 0) {
+            stalledSince = now;
+            channel.getIoThread().executeAfter(() -> {
+                if (stalledSince == now) {
+                    cutOff("paused for " + limits.stallMillis() + " ms: the client reads too slowly");
+                }
+            }, limits.stallMillis(), TimeUnit.MILLISECONDS);
+        }
+        return false;
+    }
+
+    private void cutOff(String why) {
+        if (!closing.get()) {
+            owner.countCutOff();
+            LOG.log(System.Logger.Level.INFO, "closing slow socket from " + channel.getSourceAddress() + ": " + why);
+        }
+        closeWith(TRY_AGAIN_LATER, "too slow: resume from your cursor");
+    }
+
+    // ---------------------------------------------------------------- keepalive
+
+    private void schedulePing() {
+        channel.getIoThread().executeAfter(this::ping, limits.pingMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void ping() {
+        if (closing.get() || !channel.isOpen()) {
+            return;
+        }
+        if (pingSentAt == 0) {
+            long at = System.nanoTime();
+            pingSentAt = at;
+            WebSockets.sendPing(ByteBuffer.allocate(0), channel, null);
+            channel.getIoThread().executeAfter(() -> {
+                if (pingSentAt == at && channel.isOpen()) {
+                    owner.countPongTimeout();
+                    LOG.log(System.Logger.Level.INFO, "no pong from " + channel.getSourceAddress() + " within "
+                            + limits.pongMillis() + " ms; closing");
+                    IoUtils.safeClose(channel);
+                }
+            }, limits.pongMillis(), TimeUnit.MILLISECONDS);
+        }
+        schedulePing();
+    }
+
+    @Override
+    protected void onFullPongMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
+        message.getData().free();
+        pingSentAt = 0;
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    @Override
+    protected void onText(WebSocketChannel ch, StreamSourceFrameChannel frame) {
+        read(frame, true);
+    }
+
+    @Override
+    protected void onBinary(WebSocketChannel ch, StreamSourceFrameChannel frame) {
+        read(frame, false);
+    }
+
+    private void read(StreamSourceFrameChannel frame, boolean text) {
+        BoundedTextReader.read(frame, limits.maxMessageBytes(), new BoundedTextReader.Outcome() {
+            @Override
+            public void complete(String message) {
+                if (!text) {
+                    malformed(NullNode.instance, "binary frames are not supported: send JSON text frames");
+                } else if (message == null) {
+                    malformed(NullNode.instance, "frame is not valid UTF-8");
+                } else {
+                    onMessageText(message);
+                }
+            }
+
+            @Override
+            public void tooBig() {
+                owner.countTooBig();
+                closeWith(CloseMessage.MSG_TOO_BIG, "message larger than " + limits.maxMessageBytes() + " bytes");
+            }
+
+            @Override
+            public void failed(IOException e) {
+                IoUtils.safeClose(channel);
+            }
+        });
+    }
+
+    private void onMessageText(String text) {
+        if (closing.get()) {
+            return;
+        }
+        JsonNode node;
+        try {
+            node = WireJson.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            malformed(NullNode.instance, "frame is not valid JSON: " + e.getOriginalMessage());
+            return;
+        }
+        if (node == null || !node.isObject()) {
+            malformed(NullNode.instance, "frame must be a JSON object with a type");
+            return;
+        }
+        JsonNode ref = node.has("ref") ? node.get("ref") : NullNode.instance;
+        String channelName = node.path("channel").isTextual() ? node.get("channel").asText() : null;
+        try {
+            String type = node.path("type").asText("");
+            switch (type) {
+                case "subscribe" -> onSubscribe(node);
+                case "unsubscribe" -> onUnsubscribe(node);
+                case "publish" -> onPublish(node, ref);
+                default -> throw new ProtocolException("type",
+                        "type must be subscribe, unsubscribe or publish but was \"" + shorten(type) + "\"");
+            }
+        } catch (ProtocolException e) {
+            String shown = Channels.isValid(channelName) ? channelName : null;
+            if (e.status() == 400) {
+                malformed++;
+            }
+            if (malformed > limits.malformedLimit()) {
+                owner.countMalformedClose();
+                closeWith(CloseMessage.MSG_VIOLATES_POLICY, "too many malformed frames");
+                return;
+            }
+            send(Frames.error(ref, shown, e.status(), e.getMessage()));
+        }
+    }
+
+    private void malformed(JsonNode ref, String detail) {
+        malformed++;
+        if (malformed > limits.malformedLimit()) {
+            owner.countMalformedClose();
+            closeWith(CloseMessage.MSG_VIOLATES_POLICY, "too many malformed frames");
+            return;
+        }
+        send(Frames.error(ref, null, 400, detail));
+    }
+
+    private void onSubscribe(JsonNode node) {
+        String name = Channels.validate(textField(node, "channel"));
+        Cursor cursor = cursor(node);
+        authorize(name, Authorizer.Action.READ);
+        if (!subs.containsKey(name) && subs.size() >= limits.maxChannels()) {
+            throw new ProtocolException(429, "channel", "a socket may follow at most " + limits.maxChannels()
+                    + " channels");
+        }
+        subscribe(name, cursor);
+    }
+
+    private void onUnsubscribe(JsonNode node) {
+        String name = Channels.validate(textField(node, "channel"));
+        ChannelSub sub = subs.remove(name);
+        if (sub != null) {
+            sub.close();
+        }
+    }
+
+    private void onPublish(JsonNode node, JsonNode ref) {
+        String name = Channels.validate(textField(node, "channel"));
+        JsonNode data = node.get("data");
+        if (data == null) {
+            throw new ProtocolException("data", "publish needs a data field (any JSON value)");
+        }
+        authorize(name, Authorizer.Action.PUBLISH);
+        if (publishesInFlight.incrementAndGet() > MAX_PUBLISHES_IN_FLIGHT) {
+            publishesInFlight.decrementAndGet();
+            throw new ProtocolException(429, "ref", "more than " + MAX_PUBLISHES_IN_FLIGHT
+                    + " publishes awaiting their ack on this socket");
+        }
+        String json = data.toString();
+        // The store append blocks: it runs on a worker, one publish of this socket at a time, in order.
+        publishes.add(() -> {
+            try {
+                Message stored = owner.service().publish(name, json);
+                send(Frames.ack(ref, stored));
+            } catch (ProtocolException e) {
+                send(Frames.error(ref, name, e.status(), e.getMessage()));
+            } catch (StoreException e) {
+                LOG.log(System.Logger.Level.WARNING, "publish to " + name + " failed: " + e.getMessage());
+                send(Frames.error(ref, name, 503, "the message store is unavailable; retry later"));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "publish to " + name + " failed", e);
+                send(Frames.error(ref, name, 500, "internal error"));
+            } finally {
+                publishesInFlight.decrementAndGet();
+            }
+        });
+        if (publishing.compareAndSet(false, true)) {
+            channel.getWorker().execute(this::runPublishes);
+        }
+    }
+
+    private void runPublishes() {
+        while (true) {
+            Runnable task;
+            while ((task = publishes.poll()) != null) {
+                task.run();
+            }
+            publishing.set(false);
+            if (publishes.isEmpty() || !publishing.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    private void authorize(String name, Authorizer.Action action) {
+        boolean allowed;
+        try {
+            allowed = owner.settings().authorizer().allows(name, action, upgrade);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "authorizer threw for " + action + " on " + name, e);
+            allowed = false;
+        }
+        if (!allowed) {
+            throw new ProtocolException(403, "channel", action.name().toLowerCase(Locale.ROOT) + " on channel "
+                    + name + " is not allowed");
+        }
+    }
+
+    private static String textField(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new ProtocolException(field, field + " must be a string");
+        }
+        return value.asText();
+    }
+
+    private static Cursor cursor(JsonNode node) {
+        JsonNode after = node.get("after");
+        JsonNode epoch = node.get("epoch");
+        String epochText = null;
+        if (epoch != null && !epoch.isNull()) {
+            if (!epoch.isTextual() || epoch.asText().isEmpty() || epoch.asText().length() > 64
+                    || !epoch.asText().chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '-'
+                    || c == '_'))) {
+                throw new ProtocolException("epoch", "epoch must be 1..64 letters, digits, '-' or '_'");
+            }
+            epochText = epoch.asText();
+        }
+        if (after == null || after.isNull()) {
+            return Cursor.of(epochText, -1);
+        }
+        if (!after.canConvertToExactIntegral() || !after.canConvertToLong() || after.asLong() < 0) {
+            throw new ProtocolException("after", "after must be a whole number >= 0 but was " + shorten(after.toString()));
+        }
+        return Cursor.of(epochText, after.asLong());
+    }
+
+    private static String shorten(String s) {
+        String shown = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return shown.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    // ---------------------------------------------------------------- subscriptions
+
+    private void subscribe(String name, Cursor cursor) {
+        ChannelSub sub = new ChannelSub(name);
+        ChannelSub old = subs.put(name, sub);
+        if (old != null) {
+            old.close(); // subscribing again replaces the subscription, from the new cursor
+        }
+        try {
+            sub.hub = owner.service().subscribe(name, cursor, sub);
+        } catch (IllegalStateException e) {
+            subs.remove(name, sub);
+            throw new ProtocolException(400, "channel", "the server is shutting down");
+        }
+        if (closing.get() || sub.closed) {
+            sub.close(); // closed or replaced before the hub subscription existed: release it now
+        }
+    }
+
+    private void closeSubscriptions() {
+        for (ChannelSub sub : subs.values()) {
+            sub.close();
+        }
+        subs.clear();
+        paused.clear();
+    }
+
+    private void closed() {
+        closing.set(true);
+        closeSubscriptions();
+        owner.removed(this);
+    }
+
+    /** One channel on this socket: turns the hub's batches into frames. */
+    private final class ChannelSub implements Subscriber {
+        final String name;
+        volatile HubSubscription hub;
+        volatile boolean closed;
+        boolean joined; // touched on the channel's hub thread only
+
+        ChannelSub(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void onBatch(ReadResult batch) {
+            if (closed) {
+                return;
+            }
+            if (!batch.honoured()) {
+                send(Frames.reset(name, batch));
+            }
+            for (Message m : batch.messages()) {
+                send(owner.frames().message(m));
+            }
+            if (!joined) {
+                joined = true;
+                send(Frames.subscribed(name, batch.epoch(), batch.cursor()));
+            }
+        }
+
+        @Override
+        public boolean wantsMore() {
+            return closed || hub == null || SocketSession.this.wantsMore(this);
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            subs.remove(name, this);
+            if (cause == null) {
+                closeWith(CloseMessage.GOING_AWAY, "server shutting down");
+            } else {
+                String detail = cause instanceof RealtimeException ? cause.getMessage() : "internal error";
+                send(Frames.error(NullNode.instance, name, 503, "subscription ended: " + detail));
+            }
+        }
+
+        void resume() {
+            HubSubscription h = hub;
+            if (h != null && !closed) {
+                h.resume();
+            }
+        }
+
+        void close() {
+            closed = true;
+            paused.remove(this);
+            HubSubscription h = hub;
+            if (h != null) {
+                h.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.github.realtimepatterns.websocketsredis;
+
+import io.github.realtimepatterns.core.broker.Broker;
+import io.github.realtimepatterns.core.http.HttpSettings;
+import io.github.realtimepatterns.core.service.RealtimeService;
+import io.github.realtimepatterns.core.store.MessageStore;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * WebSockets relayed across nodes through a broker, with cursors: the entry point of the module.
+ *
+ * <pre>{@code
+ * WebSocketsRedisHandler handler = WebSocketsRedis.builder(store)
+ *         .broker(redisBroker)                      // one Redis subscription per node; default in-JVM
+ *         .pingInterval(Duration.ofSeconds(25))
+ *         .build();
+ * try (var server = PatternServer.start(handler, 0)) { ... }
+ * }</pre>
+ *
+ * <p>Every published message is stored first, then announced through the broker; each node hands it to
+ * its own sockets. A client that reconnects subscribes again from its cursor and gets exactly what it
+ * missed.
+ */
+public final class WebSocketsRedis {
+
+    private WebSocketsRedis() {
+    }
+
+    /** A builder of a handler over {@code store} (the truth; not closed by the handler). */
+    public static Builder builder(MessageStore store) {
+        return new Builder(store);
+    }
+
+    /** Settings of a {@link WebSocketsRedisHandler}; each setter validates at once. Not thread-safe. */
+    public static final class Builder {
+        private final MessageStore store;
+        private Broker broker;
+        private HttpSettings settings = HttpSettings.DEFAULTS;
+        private Duration pingInterval = Duration.ofSeconds(25);
+        private Duration pongTimeout = Duration.ofSeconds(10);
+        private Duration idleTimeout;
+        private int maxMessageBytes = 64 * 1024;
+        private int highWaterMessages = 1024;
+        private long highWaterBytes = 1024 * 1024;
+        private int maxQueuedMessages = 8192;
+        private long maxQueuedBytes = 32L * 1024 * 1024;
+        private Duration stallTimeout = Duration.ofSeconds(30);
+        private int maxChannelsPerSocket = 256;
+        private int malformedFrameLimit = 10;
+        private Duration sweepInterval = Duration.ofSeconds(10);
+
+        private Builder(MessageStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /**
+         * Where publishes are announced and heard: a {@code RedisBroker} for many nodes (one Redis
+         * subscription connection per node, one PUBLISH per message). Default: an in-JVM broker owned by
+         * the handler. A broker passed here is not closed by the handler.
+         */
+        public Builder broker(Broker broker) {
+            this.broker = Objects.requireNonNull(broker, "broker");
+            return this;
+        }
+
+        /** Limits, allowed origins (for the upgrade's Origin check) and the authorizer (default: defaults). */
+        public Builder settings(HttpSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** How often the server pings each socket (default 25 s). */
+        public Builder pingInterval(Duration interval) {
+            this.pingInterval = positive("pingInterval", interval);
+            return this;
+        }
+
+        /** How long a ping may go unanswered before the socket is closed (default 10 s). */
+        public Builder pongTimeout(Duration timeout) {
+            this.pongTimeout = positive("pongTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Undertow's idle timeout on each socket: no byte either way for this long closes it. Must exceed
+         * pingInterval + pongTimeout (default: their sum plus 10 s), so pings keep a live socket open.
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = positive("idleTimeout", timeout);
+            return this;
+        }
+
+        /** Largest client message (all fragments) in bytes; larger closes the socket with 1009 (default 64 KiB). */
+        public Builder maxMessageBytes(int bytes) {
+            if (bytes < 128) {
+                throw new IllegalArgumentException("maxMessageBytes must be >= 128 but was " + bytes);
+            }
+            this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The send queue's high-water mark: above it a socket's subscriptions pause (their messages wait in
+         * the store) until it drains to half (default 1024 frames, 1 MiB).
+         */
+        public Builder highWater(int frames, long bytes) {
+            if (frames < 2 || bytes < 1024) {
+                throw new IllegalArgumentException("highWater must be >= 2 frames and >= 1024 bytes but was "
+                        + frames + " frames, " + bytes + " bytes");
+            }
+            this.highWaterMessages = frames;
+            this.highWaterBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The send queue's hard bound: past it the socket is closed with 1013 (default 8192 frames, 32 MiB).
+         * One store batch (up to 256 messages) is never split, so leave room above the high-water mark.
+         */
+        public Builder maxQueued(int frames, long bytes) {
+            if (frames < 1 || bytes < 1) {
+                throw new IllegalArgumentException("maxQueued must be > 0 but was " + frames + " frames, "
+                        + bytes + " bytes");
+            }
+            this.maxQueuedMessages = frames;
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        /** How long a socket may stay paused above the high-water mark before it is closed with 1013 (default 30 s). */
+        public Builder stallTimeout(Duration timeout) {
+            this.stallTimeout = positive("stallTimeout", timeout);
+            return this;
+        }
+
+        /** Most channels one socket may follow (default 256); more is an error frame 429. */
+        public Builder maxChannelsPerSocket(int channels) {
+            if (channels < 1) {
+                throw new IllegalArgumentException("maxChannelsPerSocket must be >= 1 but was " + channels);
+            }
+            this.maxChannelsPerSocket = channels;
+            return this;
+        }
+
+        /** Malformed frames a socket may send (each answered by an error frame) before 1008 closes it (default 10). */
+        public Builder malformedFrameLimit(int frames) {
+            if (frames < 0) {
+                throw new IllegalArgumentException("malformedFrameLimit must be >= 0 but was " + frames);
+            }
+            this.malformedFrameLimit = frames;
+            return this;
+        }
+
+        /** How often the hub re-checks the store for a lost notification (default 10 s). */
+        public Builder sweepInterval(Duration interval) {
+            this.sweepInterval = positive("sweepInterval", interval);
+            return this;
+        }
+
+        /**
+         * The handler, ready to mount.
+         *
+         * @throws IllegalArgumentException when idleTimeout does not exceed pingInterval + pongTimeout, or the
+         *         hard bound is below the high-water mark
+         */
+        public WebSocketsRedisHandler build() {
+            Duration roundTrip = pingInterval.plus(pongTimeout);
+            Duration idle = idleTimeout != null ? idleTimeout : roundTrip.plusSeconds(10);
+            if (idle.compareTo(roundTrip) <= 0) {
+                throw new IllegalArgumentException("idleTimeout must be > pingInterval + pongTimeout (" + roundTrip
+                        + ") but was " + idle);
+            }
+            if (maxQueuedMessages < highWaterMessages || maxQueuedBytes < highWaterBytes) {
+                throw new IllegalArgumentException("maxQueued must be >= highWater but was " + maxQueuedMessages
+                        + " frames, " + maxQueuedBytes + " bytes");
+            }
+            SocketLimits limits = new SocketLimits(pingInterval.toMillis(), pongTimeout.toMillis(), idle.toMillis(),
+                    maxMessageBytes, highWaterMessages, highWaterBytes, maxQueuedMessages, maxQueuedBytes,
+                    stallTimeout.toMillis(), maxChannelsPerSocket, malformedFrameLimit);
+            RealtimeService.Builder service = RealtimeService.builder(store).sweepInterval(sweepInterval);
+            if (broker != null) {
+                service.broker(broker);
+            }
+            return new WebSocketsRedisHandler(service.build(), settings, limits);
+        }
+
+        private static Duration positive(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be > 0 but was " + d);
+            }
+            return d;
+        }
+    }
+}
