@@ -1,5 +1,9 @@
 package io.github.realtimepatterns.examples;
 
+import io.github.realtimepatterns.longpolling.LongPolling;
+import io.github.realtimepatterns.longpolling.LongPollingClient;
+import io.github.realtimepatterns.polling.Polling;
+import io.github.realtimepatterns.polling.PollingClient;
 import io.github.realtimepatterns.ssedbpolling.SseClient;
 import io.github.realtimepatterns.ssedbpolling.SseDbPolling;
 import io.github.realtimepatterns.websocketsredis.WebSocketsRedis;
@@ -14,6 +18,18 @@ import java.util.stream.Collectors;
 public final class Patterns {
 
     private static final List<PatternAdapter> ALL = List.of(
+            new PatternAdapter("polling", false,
+                    (store, broker, tuning) -> Polling.builder(store).broker(broker).build(),
+                    (base, http, tuning) -> PollingClient.builder(base).httpClient(http)
+                            .interval(tuning.pollInterval()).build(),
+                    tuning -> "{\"interval\":" + tuning.pollInterval().toMillis() + "}"),
+            new PatternAdapter("long-polling", false,
+                    (store, broker, tuning) -> LongPolling.builder(store).broker(broker)
+                            .timeout(tuning.longPollTimeout()).maxTimeout(atLeastAMinute(tuning.longPollTimeout()))
+                            .build(),
+                    (base, http, tuning) -> LongPollingClient.builder(base).httpClient(http)
+                            .wait(tuning.longPollTimeout()).build(),
+                    tuning -> "{\"wait\":" + Math.max(1, tuning.longPollTimeout().toSeconds()) + "}"),
             new PatternAdapter("sse-db-polling", false,
                     (store, broker, tuning) -> SseDbPolling.builder(store).broker(broker)
                             .pollInterval(tuning.ssePollInterval()).build(),
@@ -26,6 +42,12 @@ public final class Patterns {
                     tuning -> "{}"));
 
     private Patterns() {
+    }
+
+    /** The longest hold a long-polling server allows: its default (60 s), or the timeout if that is longer. */
+    private static Duration atLeastAMinute(Duration timeout) {
+        Duration minute = Duration.ofSeconds(60);
+        return timeout.compareTo(minute) > 0 ? timeout : minute;
     }
 
     /** Every pattern, in the order of the module table. */
