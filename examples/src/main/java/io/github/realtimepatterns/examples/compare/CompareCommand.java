@@ -75,7 +75,7 @@ public final class CompareCommand {
                     result = PatternResult.failure(pattern.name(), "failed: " + e.getMessage());
                 }
                 if (pattern.wantsRedis() && redisUrl == null && !result.failed()) {
-                    result = withNote(result, result.note() + " (no Redis: in-JVM broker)");
+                    result = withNote(result, result.note() + Report.NO_REDIS);
                 }
                 results.add(result);
                 progress.done();

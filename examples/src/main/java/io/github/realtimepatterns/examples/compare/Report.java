@@ -14,6 +14,9 @@ final class Report {
             "p50 ms", "p99 ms", "max ms", "requests / msg", "bytes / msg", "server CPU ms / 1k", "heap KB / conn",
             "store queries / s");
 
+    /** Added to the note of a Redis pattern that ran on the in-JVM broker; its row is marked with a star. */
+    static final String NO_REDIS = " (no Redis found: ran on the in-JVM broker)";
+
     private Report() {
     }
 
@@ -28,7 +31,7 @@ final class Report {
             }
             return row;
         }
-        return List.of(r.pattern(),
+        return List.of(r.note().endsWith(NO_REDIS) ? r.pattern() + " *" : r.pattern(),
                 String.format(Locale.ROOT, "%,d / %,d", r.delivered(), r.expected()),
                 String.format(Locale.ROOT, "%,d", r.lost()),
                 String.format(Locale.ROOT, "%,d", r.duplicated()),
@@ -92,7 +95,7 @@ final class Report {
     static List<String> notes(List<PatternResult> results) {
         List<String> notes = new ArrayList<>();
         for (PatternResult r : results) {
-            String line = r.pattern() + ": " + r.note();
+            String line = (r.note().endsWith(NO_REDIS) ? r.pattern() + " *" : r.pattern()) + ": " + r.note();
             if (!r.failed()) {
                 line += String.format(Locale.ROOT, "; %,d connections; %,d requests; %,d bytes on the wire",
                         r.connections(), r.requests(), r.wireBytes());
