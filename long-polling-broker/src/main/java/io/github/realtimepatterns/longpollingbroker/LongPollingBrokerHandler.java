@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +43,7 @@ public final class LongPollingBrokerHandler implements RealtimeHandler {
     private final List<AutoCloseable> owned;
     private final Map<String, Supplier<? extends Number>> metrics = new LinkedHashMap<>();
     private final HttpHandler script;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     LongPollingBrokerHandler(LongPollingHandler polling, Broker broker, HttpSettings settings,
                              List<AutoCloseable> owned) {
@@ -132,6 +134,9 @@ public final class LongPollingBrokerHandler implements RealtimeHandler {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         polling.close();
         closeAll(owned);
     }
