@@ -114,7 +114,8 @@ public final class LongPollingHandler implements RealtimeHandler {
     }
 
     /**
-     * Answers every parked request (empty, at its cursor; 503 for one that had not yet read the store),
+     * Answers every parked request (empty, at its cursor; from a store read for one whose join read had
+     * not landed yet),
      * then closes the service this handler created. New polls get 503. Idempotent.
      */
     @Override
@@ -123,7 +124,7 @@ public final class LongPollingHandler implements RealtimeHandler {
             return;
         }
         for (Parked p : List.copyOf(parked)) {
-            p.shutdown();
+            p.shutdown(true);
         }
         service.close();
     }
@@ -165,7 +166,7 @@ public final class LongPollingHandler implements RealtimeHandler {
     }
 
     private void park(HttpServerExchange exchange, String channel, Cursor cursor, int limit, long waitMillis) {
-        Parked p = new Parked(exchange, cursor, limit);
+        Parked p = new Parked(exchange, channel, cursor, limit);
         parked.add(p);
         ConnectionWatch watch = exchange.getConnection().getAttachment(WATCH);
         if (watch == null) {
@@ -191,7 +192,7 @@ public final class LongPollingHandler implements RealtimeHandler {
             p.subscription.close();
         }
         if (closed.get()) {
-            p.shutdown();
+            p.shutdown(false);
         }
     }
 
@@ -229,6 +230,7 @@ public final class LongPollingHandler implements RealtimeHandler {
     /** One parked request: answered once, by a batch, its timer, a shutdown or its client leaving. */
     private final class Parked implements Subscriber {
         final HttpServerExchange exchange;
+        final String channel;
         final Cursor cursor;
         final int limit;
         final AtomicBoolean done = new AtomicBoolean();
@@ -238,8 +240,9 @@ public final class LongPollingHandler implements RealtimeHandler {
         private boolean joined; // guarded by this
         private boolean expired; // guarded by this
 
-        Parked(HttpServerExchange exchange, Cursor cursor, int limit) {
+        Parked(HttpServerExchange exchange, String channel, Cursor cursor, int limit) {
             this.exchange = exchange;
+            this.channel = channel;
             this.cursor = cursor;
             this.limit = limit;
         }
@@ -270,7 +273,7 @@ public final class LongPollingHandler implements RealtimeHandler {
             } else if (cause != null) {
                 fail(500, "internal error");
             } else {
-                shutdown();
+                shutdown(true);
             }
         }
 
@@ -341,15 +344,34 @@ public final class LongPollingHandler implements RealtimeHandler {
             }
         }
 
-        void shutdown() {
+        /**
+         * Answers for a shutdown: empty at the position once the join read is known; before that, from a
+         * read of the store when {@code mayRead} (never on an IO thread), else 503.
+         */
+        void shutdown(boolean mayRead) {
             boolean known;
             synchronized (this) {
                 known = joined;
             }
-            if (!known) {
+            if (known) {
+                if (finish(null)) {
+                    send(emptyAtPosition());
+                }
+                return;
+            }
+            if (!mayRead) {
                 fail(503, "the server is shutting down; retry later");
-            } else if (finish(null)) {
-                send(emptyAtPosition());
+                return;
+            }
+            ReadResult now;
+            try {
+                now = service.read(channel, cursor, limit);
+            } catch (RuntimeException e) {
+                fail(503, "the server is shutting down; retry later");
+                return;
+            }
+            if (finish(null)) {
+                send(now);
             }
         }
 
