@@ -408,11 +408,12 @@ public final class ChannelHub implements AutoCloseable {
 
         /**
          * What a join at {@code cursor} would read, from the recent messages, or null when a read is needed:
-         * the change source is unhealthy (notifications may be missing), the epoch differs, the cursor is
+         * the change source is unhealthy (notifications may be missing), the cursor names another epoch, it is
          * not within the recent messages or they do not end at the known head.
          */
         private ReadResult fromMemory(Cursor cursor) {
-            if (head < 0 || epoch == null || !epoch.equals(cursor.epoch()) || recent.isEmpty()
+            // A cursor without an epoch means the current stream, which is the one the hub has learned.
+            if (head < 0 || epoch == null || (cursor.epoch() != null && !epoch.equals(cursor.epoch())) || recent.isEmpty()
                     || recent.peekLast().id() != head || !source.isHealthy()) {
                 return null;
             }
