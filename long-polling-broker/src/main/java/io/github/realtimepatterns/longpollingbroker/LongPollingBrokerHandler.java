@@ -60,6 +60,7 @@ public final class LongPollingBrokerHandler implements RealtimeHandler {
         metrics.put("subscribers", () -> service.hub().subscriberCount());
         metrics.put("channels", () -> service.hub().channelCount());
         metrics.put("hubStoreReads", () -> service.hub().storeReads());
+        metrics.put("joinsFromMemory", () -> service.hub().joinsFromMemory());
         metrics.put("delivered", () -> service.hub().deliveredMessages());
         metrics.put("storeQueries", () -> service.store().queryCount());
         metrics.put("brokerFailedPublishes", broker::failedPublishes);

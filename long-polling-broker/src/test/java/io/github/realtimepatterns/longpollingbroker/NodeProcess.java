@@ -31,11 +31,25 @@ final class NodeProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LongPollingBrokerServer.class.getName()));
+        command.addAll(List.of("-cp", classpath(), LongPollingBrokerServer.class.getName()));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.equals("PORT") || k.equals("REDIS_URL") || k.equals("JDBC_URL"));
         pb.environment().putAll(env);
         return pb;
+    }
+
+    /** The test classpath: {@code java.class.path}, or the loader's URLs under {@code exec:java}. */
+    private static String classpath() {
+        if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader urls) {
+            List<String> entries = new ArrayList<>();
+            for (java.net.URL url : urls.getURLs()) {
+                entries.add(new java.io.File(URI.create(url.toString())).getPath());
+            }
+            if (!entries.isEmpty()) {
+                return String.join(java.io.File.pathSeparator, entries);
+            }
+        }
+        return System.getProperty("java.class.path");
     }
 
     static NodeProcess start(String redisUrl, String jdbcUrl, String... jvmOptions) {
