@@ -54,6 +54,9 @@ public final class ChannelHub implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ChannelHub.class.getName());
 
+    /** Recent messages kept per channel for joins that are just behind the head. */
+    private static final int RECENT = 256;
+
     private final MessageStore store;
     private final ChangeSource source;
     private final int batchSize;
@@ -65,6 +68,7 @@ public final class ChannelHub implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LongAdder storeReads = new LongAdder();
     private final LongAdder deliveredMessages = new LongAdder();
+    private final LongAdder joinsFromMemory = new LongAdder();
 
     private ChannelHub(Builder b) {
         this.store = b.store;
@@ -126,6 +130,14 @@ public final class ChannelHub implements AutoCloseable {
     /** Store reads the hub has made (joins, gaps, resyncs, sweeps), since start. */
     public long storeReads() {
         return storeReads.sum();
+    }
+
+    /**
+     * Joins answered from the channel's recent messages instead of a store read, since start: a subscriber
+     * that comes back right after its last batch (a long-poll asking again) costs no read.
+     */
+    public long joinsFromMemory() {
+        return joinsFromMemory.sum();
     }
 
     /** Messages handed to subscribers, counted once per subscriber, since start. */
@@ -223,6 +235,8 @@ public final class ChannelHub implements AutoCloseable {
         int refs; // guarded by the channels map's compute lock
         String epoch;
         long head = -1; // the highest id known to exist, -1 when unknown
+        // The latest messages, contiguous in id; used for joins only while they end at the head.
+        final java.util.ArrayDeque<Message> recent = new java.util.ArrayDeque<>();
 
         ChannelState(String name) {
             this.name = name;
@@ -252,9 +266,13 @@ public final class ChannelHub implements AutoCloseable {
             if (!sub.open.get()) {
                 return;
             }
-            ReadResult first;
+            ReadResult first = fromMemory(sub.position);
             try {
-                first = read(sub.position);
+                if (first == null) {
+                    first = read(sub.position);
+                } else {
+                    joinsFromMemory.increment();
+                }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "join read of channel " + name + " after "
                         + sub.position.after() + " failed: " + e.getMessage());
@@ -274,6 +292,13 @@ public final class ChannelHub implements AutoCloseable {
 
         void notified(Message message) {
             if (subs.isEmpty()) {
+                // Keep the head true between subscribers (long-polls come and go), or forget it.
+                if (head >= 0 && message.id() == head + 1) {
+                    head = message.id();
+                    remember(message);
+                } else if (message.id() > head) {
+                    forget();
+                }
                 return;
             }
             if (head < 0 || message.id() > head + 1) {
@@ -284,6 +309,7 @@ public final class ChannelHub implements AutoCloseable {
                 return; // already known: a duplicate or late notification
             }
             head = message.id();
+            remember(message);
             ReadResult batch = ReadResult.live(epoch, List.of(message));
             List<Sub> lagging = null;
             for (Sub sub : List.copyOf(subs)) {
@@ -316,6 +342,10 @@ public final class ChannelHub implements AutoCloseable {
         }
 
         void syncAll() {
+            if (subs.isEmpty()) {
+                forget(); // nobody to read for now: the next join reads instead of trusting the head
+                return;
+            }
             sync(List.copyOf(subs));
         }
 
@@ -376,9 +406,59 @@ public final class ChannelHub implements AutoCloseable {
             return store.read(name, cursor, batchSize);
         }
 
+        /**
+         * What a join at {@code cursor} would read, from the recent messages, or null when a read is needed:
+         * the change source is unhealthy (notifications may be missing), the cursor names another epoch, it is
+         * not within the recent messages or they do not end at the known head.
+         */
+        private ReadResult fromMemory(Cursor cursor) {
+            // A cursor without an epoch means the current stream, which is the one the hub has learned.
+            if (head < 0 || epoch == null || (cursor.epoch() != null && !epoch.equals(cursor.epoch())) || recent.isEmpty()
+                    || recent.peekLast().id() != head || !source.isHealthy()) {
+                return null;
+            }
+            long after = cursor.after();
+            if (after == head) {
+                return ReadResult.empty(epoch, head);
+            }
+            if (after < recent.peekFirst().id() - 1 || after > head || head - after > batchSize) {
+                return null;
+            }
+            List<Message> batch = new ArrayList<>((int) (head - after));
+            for (Message m : recent) {
+                if (m.id() > after) {
+                    batch.add(m);
+                }
+            }
+            return ReadResult.live(epoch, batch);
+        }
+
+        private void remember(Message message) {
+            if (!recent.isEmpty() && message.id() <= recent.peekLast().id()) {
+                return; // a lagging subscriber's read: older than what is kept
+            }
+            if (!recent.isEmpty() && recent.peekLast().id() + 1 != message.id()) {
+                recent.clear();
+            }
+            recent.addLast(message);
+            while (recent.size() > RECENT) {
+                recent.removeFirst();
+            }
+        }
+
+        private void forget() {
+            head = -1;
+            recent.clear();
+        }
+
         private void learn(ReadResult result) {
             if (epoch != null && !epoch.equals(result.epoch())) {
-                head = -1; // a new stream: forget what the old one said
+                forget(); // a new stream: forget what the old one said
+            }
+            if (result.honoured()) {
+                result.messages().forEach(this::remember);
+            } else {
+                recent.clear();
             }
             epoch = result.epoch();
             if (!result.hasMore() && result.cursor() > head) {

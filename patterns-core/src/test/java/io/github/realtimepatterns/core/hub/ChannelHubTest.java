@@ -65,6 +65,38 @@ class ChannelHubTest {
     }
 
     @Test
+    void rejoiningJustBehindTheHeadIsAnsweredFromRecentMessagesWithoutAStoreRead() throws Exception {
+        ChannelHub hub = hub(broker, Duration.ofMinutes(5));
+        publish("c", 0);
+        Recorder stay = new Recorder(); // keeps the channel's state alive between the rejoins below
+        hub.subscribe("c", Cursor.after(0), stay);
+        stay.got.awaitCount(1);
+        String epoch = stay.batches.get(0).epoch();
+        for (int i = 1; i <= 3; i++) {
+            publish("c", i);
+        }
+        stay.got.awaitCount(4);
+        long reads = hub.storeReads();
+        Recorder behind = new Recorder();
+        hub.subscribe("c", Cursor.of(epoch, 2), behind);
+        behind.got.awaitCount(2);
+        Recorder atHead = new Recorder();
+        hub.subscribe("c", Cursor.of(epoch, 4), atHead);
+        Eventually.await(Duration.ofSeconds(5), () -> !atHead.batches.isEmpty(), "the join answer");
+        assertThat(behind.got.ids()).containsExactly(3L, 4L);
+        assertThat(atHead.batches.get(0).messages()).isEmpty();
+        assertThat(hub.storeReads()).isEqualTo(reads);
+        assertThat(hub.joinsFromMemory()).isEqualTo(2);
+        publish("c", 4);
+        atHead.got.awaitCount(1);
+        assertThat(atHead.got.ids()).containsExactly(5L);
+        Recorder otherEpoch = new Recorder();
+        hub.subscribe("c", Cursor.of("not-" + epoch, 5), otherEpoch);
+        Eventually.await(Duration.ofSeconds(5), () -> !otherEpoch.batches.isEmpty(), "the join answer");
+        assertThat(hub.storeReads()).as("a cursor of another epoch is read from the store").isEqualTo(reads + 1);
+    }
+
+    @Test
     void joiningFromACursorBackfillsThenGoesLiveWithoutGapsOrRepeats() throws Exception {
         ChannelHub hub = hub(broker, Duration.ofMinutes(5));
         for (int i = 0; i < 5; i++) {
