@@ -2,6 +2,8 @@ package io.github.realtimepatterns.examples;
 
 import io.github.realtimepatterns.longpolling.LongPolling;
 import io.github.realtimepatterns.longpolling.LongPollingClient;
+import io.github.realtimepatterns.longpollingbroker.LongPollingBroker;
+import io.github.realtimepatterns.longpollingbroker.LongPollingBrokerClient;
 import io.github.realtimepatterns.polling.Polling;
 import io.github.realtimepatterns.polling.PollingClient;
 import io.github.realtimepatterns.ssedbpolling.SseClient;
@@ -28,6 +30,13 @@ public final class Patterns {
                             .timeout(tuning.longPollTimeout()).maxTimeout(atLeastAMinute(tuning.longPollTimeout()))
                             .build(),
                     (base, http, tuning) -> LongPollingClient.builder(base).httpClient(http)
+                            .wait(tuning.longPollTimeout()).build(),
+                    tuning -> "{\"wait\":" + Math.max(1, tuning.longPollTimeout().toSeconds()) + "}"),
+            new PatternAdapter("long-polling-broker", true,
+                    (store, broker, tuning) -> LongPollingBroker.builder(store, broker)
+                            .timeout(tuning.longPollTimeout()).maxTimeout(atLeastAMinute(tuning.longPollTimeout()))
+                            .build(),
+                    (base, http, tuning) -> LongPollingBrokerClient.builder(List.of(base)).httpClient(http)
                             .wait(tuning.longPollTimeout()).build(),
                     tuning -> "{\"wait\":" + Math.max(1, tuning.longPollTimeout().toSeconds()) + "}"),
             new PatternAdapter("sse-db-polling", false,
