@@ -35,11 +35,16 @@ import org.HdrHistogram.Recorder;
  * java -cp websockets-redis/target/test-classes:websockets-redis/target/classes:$(cat websockets-redis/target/cp.txt) \
  *   io.github.realtimepatterns.websocketsredis.bench.WebSocketsRedisBench 10000
  * </pre>
+ *
+ * <p>System properties: {@code bench.stepSeconds} (10), {@code bench.startRate} (messages/s of the first
+ * throughput step; default ~10,000 deliveries/s), {@code bench.latencyMessages} (30; 0 skips the latency
+ * phase), {@code bench.serverJvmArgs} (extra options for the server JVM, e.g. a JFR recording, or
+ * {@code -Dbench.writeCoalescing=PT0S} to compare without write coalescing).
  */
 public final class WebSocketsRedisBench {
 
     private static final String CHANNEL = "bench";
-    private static final int STEP_SECONDS = Integer.getInteger("bench.stepSeconds", 5);
+    private static final int STEP_SECONDS = Integer.getInteger("bench.stepSeconds", 10);
     private static final byte[] MESSAGE_PREFIX = "{\"type\":\"message\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SUBSCRIBED_PREFIX = "{\"type\":\"subscribed\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] T_FIELD = "\"t\":".getBytes(StandardCharsets.US_ASCII);
@@ -235,8 +240,10 @@ public final class WebSocketsRedisBench {
                             + " (target <= 8)%n", heap0 / 1e6, heap1 / 1e6, total,
                     (heap1 - heap0) / 1e6 / (total / 1000.0));
 
-            int latencyMessages = Integer.getInteger("bench.latencyMessages", 20);
+            int latencyMessages = Integer.getInteger("bench.latencyMessages", 30);
             if (latencyMessages > 0) {
+                // JIT warm-up of the fan-out path, not reported: one cold message would be the whole p99.
+                measure(10, 2.0, 10L * total);
                 Histogram h = measure(latencyMessages, 1.0, (long) latencyMessages * total);
                 System.out.printf("1 msg/s to %d sockets, %d messages: %d deliveries, p50 %.1f ms, p99 %.1f ms,"
                                 + " max %.1f ms (target p99 <= 200)%n", total, latencyMessages, h.getTotalCount(),
@@ -257,7 +264,7 @@ public final class WebSocketsRedisBench {
             // JIT warm-up at the first step's rate, not reported: the first measured step would pay for it.
             measure((int) (warmRate * 5), warmRate, (long) (warmRate * 5) * keep);
             double rate = Double.parseDouble(System.getProperty("bench.startRate", String.valueOf(Math.max(1, Math.round(10_000.0 / keep)))));
-            for (int step = 0; step < 12; step++, rate = Math.round(rate * 1.5)) {
+            for (int step = 0; step < 16; step++, rate = Math.round(rate * 1.5)) {
                 int count = (int) (rate * STEP_SECONDS);
                 String[] c0 = ask("cpu", "cpu").split(" ");
                 long cpu0 = Long.parseLong(c0[0]);
