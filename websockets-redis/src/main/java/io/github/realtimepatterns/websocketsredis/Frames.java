@@ -6,6 +6,7 @@ import io.github.realtimepatterns.core.WireJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -16,12 +17,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class Frames {
 
     private static final int SLOTS = 64;
+    /** Batches larger than this share one slot of their own, so the cache holds at most 64 x 256 KiB + one batch. */
+    private static final long SMALL_BATCH_BYTES = 256 * 1024;
 
     private record Cached(ReadResult batch, ByteBuffer[] frames) {
     }
 
     /** The last batch encoded per slot (slot by channel hash): bounded, and no lock on the send path. */
     private final AtomicReferenceArray<Cached> last = new AtomicReferenceArray<>(SLOTS);
+    private final AtomicReference<Cached> lastBig = new AtomicReference<>();
 
     /**
      * The message frames of {@code batch}, encoded on first use and shared read-only: the hub hands the same
@@ -34,11 +38,21 @@ final class Frames {
         if (c != null && c.batch == batch) {
             return c.frames;
         }
+        Cached big = lastBig.get();
+        if (big != null && big.batch == batch) {
+            return big.frames;
+        }
         ByteBuffer[] frames = new ByteBuffer[batch.messages().size()];
+        long bytes = 0;
         for (int i = 0; i < frames.length; i++) {
             frames[i] = message(batch.messages().get(i));
+            bytes += frames[i].remaining();
         }
-        last.set(slot, new Cached(batch, frames));
+        if (bytes <= SMALL_BATCH_BYTES) {
+            last.set(slot, new Cached(batch, frames));
+        } else {
+            lastBig.set(new Cached(batch, frames));
+        }
         return frames;
     }
 
