@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       notification was lost without a resync.</li>
  *   <li>Each channel's work runs on its own serial executor over a shared pool; blocking store reads
  *       never run on an IO thread.</li>
+ *   <li>A channel whose last subscriber left lingers (30 s by default) with its source subscription,
+ *       head and recent messages, so that a long-poll asking again is answered without a store read.</li>
  *   <li>Flow control: a subscriber that answers {@link Subscriber#wantsMore()} false is paused and reads
  *       from the store when resumed; nothing queues in the hub for it.</li>
  * </ul>
@@ -54,9 +56,13 @@ public final class ChannelHub implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ChannelHub.class.getName());
 
+    /** Recent messages kept per channel for joins that are just behind the head. */
+    private static final int RECENT = 256;
+
     private final MessageStore store;
     private final ChangeSource source;
     private final int batchSize;
+    private final long lingerMillis;
     private final ExecutorService pool;
     private final boolean ownsPool;
     private final ScheduledExecutorService sweeper;
@@ -65,11 +71,13 @@ public final class ChannelHub implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LongAdder storeReads = new LongAdder();
     private final LongAdder deliveredMessages = new LongAdder();
+    private final LongAdder joinsFromMemory = new LongAdder();
 
     private ChannelHub(Builder b) {
         this.store = b.store;
         this.source = b.source;
         this.batchSize = b.batchSize;
+        this.lingerMillis = b.linger.toMillis();
         this.ownsPool = b.pool == null;
         this.pool = ownsPool ? newPool(b.threads) : b.pool;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rp-hub-sweep"));
@@ -118,7 +126,7 @@ public final class ChannelHub implements AutoCloseable {
         return subscribers.get();
     }
 
-    /** Channels with at least one subscriber on this node now. */
+    /** Channels this node follows now: those with subscribers and those lingering after their last one left. */
     public int channelCount() {
         return channels.size();
     }
@@ -126,6 +134,14 @@ public final class ChannelHub implements AutoCloseable {
     /** Store reads the hub has made (joins, gaps, resyncs, sweeps), since start. */
     public long storeReads() {
         return storeReads.sum();
+    }
+
+    /**
+     * Joins answered from the channel's recent messages instead of a store read, since start: a subscriber
+     * that comes back right after its last batch (a long-poll asking again) costs no read.
+     */
+    public long joinsFromMemory() {
+        return joinsFromMemory.sum();
     }
 
     /** Messages handed to subscribers, counted once per subscriber, since start. */
@@ -193,12 +209,28 @@ public final class ChannelHub implements AutoCloseable {
             }
             s.refs--;
             if (s.refs == 0) {
-                s.closeUpstream();
-                return null;
+                if (lingerMillis == 0 || closed.get()) {
+                    s.closeUpstream();
+                    return null;
+                }
+                // Linger: a long-poll asks again right after its answer; keeping the channel (its
+                // source subscription, head and recent messages) saves a resubscribe and a store read.
+                long generation = ++s.idleGeneration;
+                sweeper.schedule(() -> expire(state, generation), lingerMillis, TimeUnit.MILLISECONDS);
             }
             return s;
         });
         state.actor.execute(() -> state.subs.remove(sub));
+    }
+
+    private void expire(ChannelState state, long generation) {
+        channels.computeIfPresent(state.name, (name, s) -> {
+            if (s != state || s.refs > 0 || s.idleGeneration != generation) {
+                return s; // taken up again since, or a newer idle period has its own timer
+            }
+            s.closeUpstream();
+            return null;
+        });
     }
 
     private static ExecutorService newPool(int threads) {
@@ -221,8 +253,11 @@ public final class ChannelHub implements AutoCloseable {
         final Set<Sub> subs = new LinkedHashSet<>();
         final Subscription upstream;
         int refs; // guarded by the channels map's compute lock
+        long idleGeneration; // guarded by the channels map's compute lock; which idle period may expire it
         String epoch;
         long head = -1; // the highest id known to exist, -1 when unknown
+        // The latest messages, contiguous in id; used for joins only while they end at the head.
+        final java.util.ArrayDeque<Message> recent = new java.util.ArrayDeque<>();
 
         ChannelState(String name) {
             this.name = name;
@@ -252,9 +287,13 @@ public final class ChannelHub implements AutoCloseable {
             if (!sub.open.get()) {
                 return;
             }
-            ReadResult first;
+            ReadResult first = fromMemory(sub.position);
             try {
-                first = read(sub.position);
+                if (first == null) {
+                    first = read(sub.position);
+                } else {
+                    joinsFromMemory.increment();
+                }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "join read of channel " + name + " after "
                         + sub.position.after() + " failed: " + e.getMessage());
@@ -274,6 +313,13 @@ public final class ChannelHub implements AutoCloseable {
 
         void notified(Message message) {
             if (subs.isEmpty()) {
+                // Keep the head true between subscribers (long-polls come and go), or forget it.
+                if (head >= 0 && message.id() == head + 1) {
+                    head = message.id();
+                    remember(message);
+                } else if (message.id() > head) {
+                    forget();
+                }
                 return;
             }
             if (head < 0 || message.id() > head + 1) {
@@ -284,6 +330,7 @@ public final class ChannelHub implements AutoCloseable {
                 return; // already known: a duplicate or late notification
             }
             head = message.id();
+            remember(message);
             ReadResult batch = ReadResult.live(epoch, List.of(message));
             List<Sub> lagging = null;
             for (Sub sub : List.copyOf(subs)) {
@@ -307,6 +354,9 @@ public final class ChannelHub implements AutoCloseable {
 
         void sweep(long storeHead) {
             if (subs.isEmpty()) {
+                if (storeHead != head) {
+                    forget(); // a lingering channel missed a notification: the next join reads the store
+                }
                 return;
             }
             boolean lagging = subs.stream().anyMatch(s -> !s.paused && s.position.after() < storeHead);
@@ -316,6 +366,10 @@ public final class ChannelHub implements AutoCloseable {
         }
 
         void syncAll() {
+            if (subs.isEmpty()) {
+                forget(); // nobody to read for now: the next join reads instead of trusting the head
+                return;
+            }
             sync(List.copyOf(subs));
         }
 
@@ -376,9 +430,59 @@ public final class ChannelHub implements AutoCloseable {
             return store.read(name, cursor, batchSize);
         }
 
+        /**
+         * What a join at {@code cursor} would read, from the recent messages, or null when a read is needed:
+         * the change source is unhealthy (notifications may be missing), the cursor names another epoch, it is
+         * not within the recent messages or they do not end at the known head.
+         */
+        private ReadResult fromMemory(Cursor cursor) {
+            // A cursor without an epoch means the current stream, which is the one the hub has learned.
+            if (head < 0 || epoch == null || (cursor.epoch() != null && !epoch.equals(cursor.epoch())) || recent.isEmpty()
+                    || recent.peekLast().id() != head || !source.isHealthy()) {
+                return null;
+            }
+            long after = cursor.after();
+            if (after == head) {
+                return ReadResult.empty(epoch, head);
+            }
+            if (after < recent.peekFirst().id() - 1 || after > head || head - after > batchSize) {
+                return null;
+            }
+            List<Message> batch = new ArrayList<>((int) (head - after));
+            for (Message m : recent) {
+                if (m.id() > after) {
+                    batch.add(m);
+                }
+            }
+            return ReadResult.live(epoch, batch);
+        }
+
+        private void remember(Message message) {
+            if (!recent.isEmpty() && message.id() <= recent.peekLast().id()) {
+                return; // a lagging subscriber's read: older than what is kept
+            }
+            if (!recent.isEmpty() && recent.peekLast().id() + 1 != message.id()) {
+                recent.clear();
+            }
+            recent.addLast(message);
+            while (recent.size() > RECENT) {
+                recent.removeFirst();
+            }
+        }
+
+        private void forget() {
+            head = -1;
+            recent.clear();
+        }
+
         private void learn(ReadResult result) {
             if (epoch != null && !epoch.equals(result.epoch())) {
-                head = -1; // a new stream: forget what the old one said
+                forget(); // a new stream: forget what the old one said
+            }
+            if (result.honoured()) {
+                result.messages().forEach(this::remember);
+            } else {
+                recent.clear();
             }
             epoch = result.epoch();
             if (!result.hasMore() && result.cursor() > head) {
@@ -462,6 +566,7 @@ public final class ChannelHub implements AutoCloseable {
         private final ChangeSource source;
         private int batchSize = 256;
         private Duration sweepInterval = Duration.ofSeconds(10);
+        private Duration linger = Duration.ofSeconds(30);
         private int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         private ExecutorService pool;
 
@@ -486,6 +591,20 @@ public final class ChannelHub implements AutoCloseable {
                 throw new IllegalArgumentException("sweepInterval must be > 0 but was " + sweepInterval);
             }
             this.sweepInterval = sweepInterval;
+            return this;
+        }
+
+        /**
+         * How long a channel stays subscribed to the change source after its last subscriber left
+         * (default 30 s; zero releases it at once). Long-polls leave and come back with every answer: while
+         * the channel lingers, their joins are answered from its recent messages instead of the store.
+         */
+        public Builder linger(Duration linger) {
+            Objects.requireNonNull(linger, "linger");
+            if (linger.isNegative()) {
+                throw new IllegalArgumentException("linger must be >= 0 but was " + linger);
+            }
+            this.linger = linger;
             return this;
         }
 

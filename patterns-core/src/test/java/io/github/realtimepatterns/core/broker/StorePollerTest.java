@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class StorePollerTest {
 
@@ -43,36 +45,33 @@ class StorePollerTest {
         return closing(StorePoller.builder(store).interval(Duration.ofMillis(10)).batchSize(50).build());
     }
 
-    @Test
-    void costsOneQueryPerTickWithOneOr200ListenersOnOneOr20Channels() {
-        for (int listenersPerChannel : new int[] {1, 200}) {
-            for (int channelCount : new int[] {1, 20}) {
-                WatchedStore store = closing(new WatchedStore(MessageStores.h2InMemory()));
-                StorePoller poller = poller(store);
-                List<Recorder> recorders = new ArrayList<>();
-                for (int c = 0; c < channelCount; c++) {
-                    store.append("ch" + c, "0");
-                    for (int l = 0; l < listenersPerChannel; l++) {
-                        Recorder r = new Recorder();
-                        recorders.add(r);
-                        poller.subscribe("ch" + c, r);
-                    }
-                }
-                Eventually.await(WAIT, () -> recorders.stream().allMatch(r -> r.resyncs.get() > 0));
-                for (int c = 0; c < channelCount; c++) {
-                    store.append("ch" + c, "1");
-                }
-                Eventually.await(WAIT, () -> recorders.stream().allMatch(r -> r.ids().contains(2L)));
-                // Measured while nothing else uses the store, so the store's query count is the poller's.
-                int ticksBefore = store.queriesPerReadMany.size();
-                Eventually.await(WAIT, () -> store.queriesPerReadMany.size() >= ticksBefore + 5);
-                assertThat(store.queriesPerReadMany.subList(ticksBefore, ticksBefore + 5))
-                        .as("%d channels x %d listeners", channelCount, listenersPerChannel)
-                        .containsOnly(1L);
-                assertThat(store.otherCalls.get()).as("reads outside readMany").isZero();
-                assertThat(poller.pollCount()).isGreaterThanOrEqualTo(store.readManyCalls.get());
+    @ParameterizedTest(name = "{0} channels x {1} listeners")
+    @CsvSource({"1, 1", "1, 200", "20, 1", "20, 200"})
+    void costsOneQueryPerTickWhateverTheNumberOfListenersAndChannels(int channelCount, int listenersPerChannel) {
+        WatchedStore store = closing(new WatchedStore(MessageStores.h2InMemory()));
+        StorePoller poller = poller(store);
+        List<Recorder> recorders = new ArrayList<>();
+        for (int c = 0; c < channelCount; c++) {
+            store.append("ch" + c, "0");
+            for (int l = 0; l < listenersPerChannel; l++) {
+                Recorder r = new Recorder();
+                recorders.add(r);
+                poller.subscribe("ch" + c, r);
             }
         }
+        Eventually.await(WAIT, () -> recorders.stream().allMatch(r -> r.resyncs.get() > 0));
+        for (int c = 0; c < channelCount; c++) {
+            store.append("ch" + c, "1");
+        }
+        Eventually.await(WAIT, () -> recorders.stream().allMatch(r -> r.ids().contains(2L)));
+        // Measured while nothing else uses the store, so the store's query count is the poller's.
+        int ticksBefore = store.queriesPerReadMany.size();
+        Eventually.await(WAIT, () -> store.queriesPerReadMany.size() >= ticksBefore + 5);
+        assertThat(store.queriesPerReadMany.subList(ticksBefore, ticksBefore + 5))
+                .as("%d channels x %d listeners", channelCount, listenersPerChannel)
+                .containsOnly(1L);
+        assertThat(store.otherCalls.get()).as("reads outside readMany").isZero();
+        assertThat(poller.pollCount()).isGreaterThanOrEqualTo(store.readManyCalls.get());
     }
 
     @Test

@@ -38,7 +38,11 @@ class ChannelHubTest {
     }
 
     private ChannelHub hub(ChangeSource source, Duration sweep) {
-        ChannelHub hub = ChannelHub.builder(store, source).sweepInterval(sweep).build();
+        return hub(source, sweep, Duration.ZERO);
+    }
+
+    private ChannelHub hub(ChangeSource source, Duration sweep, Duration linger) {
+        ChannelHub hub = ChannelHub.builder(store, source).sweepInterval(sweep).linger(linger).build();
         open.add(0, hub);
         return hub;
     }
@@ -62,6 +66,38 @@ class ChannelHubTest {
             }
             batch.messages().forEach(got::onMessage);
         }
+    }
+
+    @Test
+    void rejoiningJustBehindTheHeadIsAnsweredFromRecentMessagesWithoutAStoreRead() throws Exception {
+        ChannelHub hub = hub(broker, Duration.ofMinutes(5));
+        publish("c", 0);
+        Recorder stay = new Recorder(); // keeps the channel's state alive between the rejoins below
+        hub.subscribe("c", Cursor.after(0), stay);
+        stay.got.awaitCount(1);
+        String epoch = stay.batches.get(0).epoch();
+        for (int i = 1; i <= 3; i++) {
+            publish("c", i);
+        }
+        stay.got.awaitCount(4);
+        long reads = hub.storeReads();
+        Recorder behind = new Recorder();
+        hub.subscribe("c", Cursor.of(epoch, 2), behind);
+        behind.got.awaitCount(2);
+        Recorder atHead = new Recorder();
+        hub.subscribe("c", Cursor.of(epoch, 4), atHead);
+        Eventually.await(Duration.ofSeconds(5), () -> !atHead.batches.isEmpty(), "the join answer");
+        assertThat(behind.got.ids()).containsExactly(3L, 4L);
+        assertThat(atHead.batches.get(0).messages()).isEmpty();
+        assertThat(hub.storeReads()).isEqualTo(reads);
+        assertThat(hub.joinsFromMemory()).isEqualTo(2);
+        publish("c", 4);
+        atHead.got.awaitCount(1);
+        assertThat(atHead.got.ids()).containsExactly(5L);
+        Recorder otherEpoch = new Recorder();
+        hub.subscribe("c", Cursor.of("not-" + epoch, 5), otherEpoch);
+        Eventually.await(Duration.ofSeconds(5), () -> !otherEpoch.batches.isEmpty(), "the join answer");
+        assertThat(hub.storeReads()).as("a cursor of another epoch is read from the store").isEqualTo(reads + 1);
     }
 
     @Test
@@ -214,6 +250,31 @@ class ChannelHubTest {
         assertThat(hub.channelCount()).isZero();
         assertThat(hub.subscriberCount()).isZero();
         assertThat(broker.channelCount()).isZero();
+    }
+
+    @Test
+    void aChannelLingersAfterItsLastSubscriberSoARejoinNeedsNoStoreRead() {
+        ChannelHub hub = hub(broker, Duration.ofMinutes(5), Duration.ofMillis(500));
+        Recorder first = new Recorder();
+        HubSubscription a = hub.subscribe("c", Cursor.after(0), first);
+        Eventually.await(() -> !first.batches.isEmpty(), "join");
+        a.close();
+        assertThat(hub.channelCount()).as("lingering").isEqualTo(1);
+        assertThat(broker.channelCount()).as("still subscribed to the source").isEqualTo(1);
+        publish("c", 1); // heard while nobody is subscribed: the head stays true
+        long reads = hub.storeReads();
+        Recorder again = new Recorder();
+        hub.subscribe("c", Cursor.after(0), again);
+        again.got.awaitCount(1);
+        assertThat(again.got.ids()).containsExactly(1L);
+        assertThat(hub.storeReads()).as("answered from the recent messages").isEqualTo(reads);
+    }
+
+    @Test
+    void aLingeringChannelIsReleasedWhenItsTimeIsUp() {
+        ChannelHub hub = hub(broker, Duration.ofMinutes(5), Duration.ofMillis(100));
+        hub.subscribe("c", Cursor.head(), new Recorder()).close();
+        Eventually.await(() -> hub.channelCount() == 0 && broker.channelCount() == 0, "channel released");
     }
 
     @Test

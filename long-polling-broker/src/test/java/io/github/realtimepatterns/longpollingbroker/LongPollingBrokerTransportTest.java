@@ -1,0 +1,29 @@
+package io.github.realtimepatterns.longpollingbroker;
+
+import io.github.realtimepatterns.core.broker.InJvmBroker;
+import io.github.realtimepatterns.core.client.RealtimeClient;
+import io.github.realtimepatterns.core.http.RealtimeHandler;
+import io.github.realtimepatterns.core.http.TransportContract;
+import io.github.realtimepatterns.core.store.MessageStore;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/** One node of the pattern (an in-JVM broker stands in for Redis) passes the shared transport contract. */
+class LongPollingBrokerTransportTest extends TransportContract {
+
+    @Override
+    protected RealtimeHandler newHandler(MessageStore store) {
+        return LongPollingBroker.builder(store, new InJvmBroker()).timeout(Duration.ofSeconds(5)).build();
+    }
+
+    @Override
+    protected RealtimeClient newClient(URI base) {
+        return LongPollingBrokerClient.builder(List.of(base)).wait(Duration.ofSeconds(5)).build();
+    }
+
+    @Override
+    protected String subscribePath(String channel) {
+        return "channels/" + channel + "/messages";
+    }
+}

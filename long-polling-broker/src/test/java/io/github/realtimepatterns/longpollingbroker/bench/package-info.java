@@ -1,0 +1,2 @@
+/** The cluster benchmark: three node JVMs, one Redis, one H2 server, 9,000 parked long-polls. */
+package io.github.realtimepatterns.longpollingbroker.bench;

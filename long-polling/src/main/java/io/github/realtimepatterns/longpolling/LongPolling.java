@@ -1,0 +1,132 @@
+package io.github.realtimepatterns.longpolling;
+
+import io.github.realtimepatterns.core.broker.Broker;
+import io.github.realtimepatterns.core.broker.ChangeSource;
+import io.github.realtimepatterns.core.http.HttpSettings;
+import io.github.realtimepatterns.core.service.RealtimeService;
+import io.github.realtimepatterns.core.store.MessageStore;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Long-polling: the client asks "what is after my cursor?" and the server holds the question open until
+ * there is an answer or the wait runs out.
+ *
+ * <pre>{@code
+ * LongPollingHandler handler = LongPolling.builder(store)
+ *         .broker(broker)                       // default: an in-JVM broker of its own
+ *         .timeout(Duration.ofSeconds(25))      // wait when the request names none
+ *         .maxTimeout(Duration.ofSeconds(60))   // longer waits are capped to this
+ *         .build();
+ * }</pre>
+ *
+ * <p>Routes of the handler (relative to where it is mounted): {@code GET /channels/{c}/messages?after=ID
+ * &limit=N&epoch=E&wait=SECONDS}, {@code POST /channels/{c}/messages}, {@code GET /health},
+ * {@code GET /metrics} (with the {@code parked} gauge), {@code GET /realtime/long-polling.js}.
+ */
+public final class LongPolling {
+
+    private LongPolling() {
+    }
+
+    /** A builder for a long-polling handler over {@code store} (which the handler does not close). */
+    public static Builder builder(MessageStore store) {
+        return new Builder(store);
+    }
+
+    /** Optional collaborators and knobs of a {@link LongPollingHandler}; validated at once; use once. */
+    public static final class Builder {
+        private final MessageStore store;
+        private Broker broker;
+        private ChangeSource changeSource;
+        private HttpSettings settings = HttpSettings.DEFAULTS;
+        private Duration timeout = Duration.ofSeconds(25);
+        private Duration maxTimeout = Duration.ofSeconds(60);
+        private Duration sweepInterval = Duration.ofSeconds(10);
+        private int hubThreads;
+
+        private Builder(MessageStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /**
+         * Where publishes are announced and, unless {@link #changeSource} is set, where parked requests are
+         * woken from: a {@code RedisBroker} for many nodes. Default: an in-JVM broker of the handler's own.
+         * Not closed by the handler.
+         */
+        public Builder broker(Broker broker) {
+            this.broker = Objects.requireNonNull(broker, "broker");
+            return this;
+        }
+
+        /** Where parked requests are woken from when it is not the broker (a store poller, say). Not closed. */
+        public Builder changeSource(ChangeSource changeSource) {
+            this.changeSource = Objects.requireNonNull(changeSource, "changeSource");
+            return this;
+        }
+
+        /** Limits, allowed origins and the authorizer (default {@link HttpSettings#DEFAULTS}). */
+        public Builder settings(HttpSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** How long a request that names no {@code wait} is held (default 25 s). */
+        public Builder timeout(Duration timeout) {
+            this.timeout = positive("timeout", timeout);
+            return this;
+        }
+
+        /** The longest hold; a larger {@code wait} is capped to it (default 60 s). */
+        public Builder maxTimeout(Duration maxTimeout) {
+            this.maxTimeout = positive("maxTimeout", maxTimeout);
+            return this;
+        }
+
+        /** How often the hub re-checks the store in case a wake-up was lost (default 10 s). */
+        public Builder sweepInterval(Duration sweepInterval) {
+            this.sweepInterval = positive("sweepInterval", sweepInterval);
+            return this;
+        }
+
+        /** Threads of the hub that reads the store and wakes requests (default max(4, 2 x cores)). */
+        public Builder hubThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("hubThreads must be >= 1 but was " + threads);
+            }
+            this.hubThreads = threads;
+            return this;
+        }
+
+        /**
+         * The handler, ready to mount or to run with {@code PatternServer}.
+         *
+         * @throws IllegalArgumentException when {@code timeout > maxTimeout}
+         */
+        public LongPollingHandler build() {
+            if (timeout.compareTo(maxTimeout) > 0) {
+                throw new IllegalArgumentException("timeout must be <= maxTimeout (" + maxTimeout + ") but was "
+                        + timeout);
+            }
+            RealtimeService.Builder service = RealtimeService.builder(store).sweepInterval(sweepInterval);
+            if (broker != null) {
+                service.broker(broker);
+            }
+            if (changeSource != null) {
+                service.changeSource(changeSource);
+            }
+            if (hubThreads > 0) {
+                service.hubThreads(hubThreads);
+            }
+            return new LongPollingHandler(service.build(), settings, timeout, maxTimeout);
+        }
+
+        private static Duration positive(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero() || d.toHours() > 24) {
+                throw new IllegalArgumentException(name + " must be in (0, 24h] but was " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.github.realtimepatterns.ssedbpolling;
+
+import io.github.realtimepatterns.core.broker.Broker;
+import io.github.realtimepatterns.core.broker.ChangeSource;
+import io.github.realtimepatterns.core.http.HttpSettings;
+import io.github.realtimepatterns.core.store.MessageStore;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Server-Sent Events with server-side polling: each client holds one event stream, and the node reads the
+ * database on an interval (one query per interval for every channel with clients on this node, however
+ * many clients) and pushes what is new to every open stream. Nodes share only the database.
+ *
+ * <pre>{@code
+ * var store = MessageStores.h2InMemory();
+ * SseDbPollingHandler handler = SseDbPolling.builder(store)
+ *         .pollInterval(Duration.ofMillis(500))
+ *         .heartbeat(Duration.ofSeconds(15))
+ *         .build();
+ * try (var server = PatternServer.start(handler, 0)) { ... }
+ * }</pre>
+ *
+ * <p>The transport does not care how the node learns of new messages: {@link Builder#changeSource} can
+ * wake it from Redis or an in-JVM broker instead of the poller.
+ */
+public final class SseDbPolling {
+
+    /** The pattern's name, as in the module table. */
+    public static final String PATTERN = "sse-db-polling";
+
+    private SseDbPolling() {
+    }
+
+    /** A builder for a handler over {@code store} (the truth; not closed by the handler). */
+    public static Builder builder(MessageStore store) {
+        return new Builder(store);
+    }
+
+    /** Settings of an {@link SseDbPollingHandler}; every setter validates at once. Not thread-safe. */
+    public static final class Builder {
+        final MessageStore store;
+        Duration pollInterval = Duration.ofMillis(500);
+        Duration heartbeat = Duration.ofSeconds(15);
+        Duration retry = Duration.ofSeconds(2);
+        Duration stallTimeout = Duration.ofSeconds(30);
+        int maxQueuedMessages = 1024;
+        long maxQueuedBytes = 1024 * 1024;
+        HttpSettings settings = HttpSettings.DEFAULTS;
+        Broker broker;
+        ChangeSource changeSource;
+        Duration sweepInterval = Duration.ofSeconds(10);
+
+        private Builder(MessageStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** How often the node reads the database for new messages (default 500 ms; env {@code SSE_POLL_INTERVAL}). */
+        public Builder pollInterval(Duration interval) {
+            this.pollInterval = positive("pollInterval", interval);
+            return this;
+        }
+
+        /** How often an idle stream gets a comment line (default 15 s; env {@code SSE_HEARTBEAT}). */
+        public Builder heartbeat(Duration heartbeat) {
+            this.heartbeat = positive("heartbeat", heartbeat);
+            return this;
+        }
+
+        /** The {@code retry:} hint: how long a browser waits before reconnecting (default 2 s). */
+        public Builder retry(Duration retry) {
+            this.retry = positive("retry", retry);
+            return this;
+        }
+
+        /**
+         * Most messages waiting for one client's socket (default 1024). At half of it the client is paused
+         * (new messages wait in the store, not in memory); a stream found past it when more arrives is cut
+         * off and its client resumes from its cursor. One hub batch (256 messages) may pass the high-water
+         * mark before the pause takes effect.
+         */
+        public Builder maxQueuedMessages(int messages) {
+            if (messages < 2) {
+                throw new IllegalArgumentException("maxQueuedMessages must be >= 2 but was " + messages);
+            }
+            this.maxQueuedMessages = messages;
+            return this;
+        }
+
+        /** Most bytes waiting for one client's socket (default 1 MiB); paused at half, cut off past it, as above. */
+        public Builder maxQueuedBytes(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxQueuedBytes must be >= 1024 but was " + bytes);
+            }
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        /** A client whose socket takes no byte for this long while events wait is cut off (default 30 s). */
+        public Builder stallTimeout(Duration timeout) {
+            this.stallTimeout = positive("stallTimeout", timeout);
+            return this;
+        }
+
+        /** Limits, allowed origins and the authorizer (default {@link HttpSettings#DEFAULTS}). */
+        public Builder settings(HttpSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Where publishes through this handler are announced (not closed by the handler). Default: an in-JVM
+         * broker of the handler's own. Other nodes need not listen to it: they poll the database.
+         */
+        public Builder broker(Broker broker) {
+            this.broker = Objects.requireNonNull(broker, "broker");
+            return this;
+        }
+
+        /**
+         * How the node learns of new messages, instead of polling the database (not closed by the handler):
+         * a Redis broker or an in-JVM one, say. Then {@link #pollInterval} is unused.
+         */
+        public Builder changeSource(ChangeSource changeSource) {
+            this.changeSource = Objects.requireNonNull(changeSource, "changeSource");
+            return this;
+        }
+
+        /** How often the hub's safety sweep re-checks the store's heads (default 10 s). */
+        public Builder sweepInterval(Duration interval) {
+            this.sweepInterval = positive("sweepInterval", interval);
+            return this;
+        }
+
+        /** The handler, with its change source and heartbeat started. */
+        public SseDbPollingHandler build() {
+            return new SseDbPollingHandler(this);
+        }
+
+        private static Duration positive(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be > 0 but was " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.github.realtimepatterns.ssedbpolling;
+
+import io.github.realtimepatterns.core.client.RealtimeClient;
+import io.github.realtimepatterns.core.http.RealtimeHandler;
+import io.github.realtimepatterns.core.http.TransportContract;
+import io.github.realtimepatterns.core.store.MessageStore;
+import java.net.URI;
+import java.time.Duration;
+
+/** The transport contract, run over event streams with a short poll interval. */
+class SseDbPollingTransportTest extends TransportContract {
+
+    @Override
+    protected RealtimeHandler newHandler(MessageStore store) {
+        return SseDbPolling.builder(store).pollInterval(Duration.ofMillis(50)).heartbeat(Duration.ofSeconds(1)).build();
+    }
+
+    @Override
+    protected RealtimeClient newClient(URI base) {
+        return SseClient.create(base);
+    }
+
+    @Override
+    protected String subscribePath(String channel) {
+        return "channels/" + channel + "/events";
+    }
+}
