@@ -19,12 +19,12 @@ import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedBinaryMessage;
 import io.undertow.websockets.core.CloseMessage;
 import io.undertow.websockets.core.StreamSourceFrameChannel;
-import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.core.WebSockets;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.Set;
@@ -35,34 +35,45 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
+import org.xnio.Pooled;
+import org.xnio.StreamConnection;
+import org.xnio.conduits.ConduitStreamSinkChannel;
 
 /**
  * One open socket: its channel subscriptions (one hub subscription each), its bounded send queue, its
  * keepalive and the client frames it reads.
  *
- * <p>Every write goes through one queue drained on the socket's IO thread, so frames of one channel keep
- * the hub's order. The queue counts frames from enqueue until Undertow reports them written: above the
+ * <p>Every frame goes through one queue (a channel's frames all come from that channel's hub thread, so they
+ * keep the hub's order) that the socket's IO thread writes to the connection in gathering writes, one per
+ * wake-up, however many frames wait. The queue counts frames from enqueue until they are written: above the
  * high-water mark the subscriptions pause (the hub keeps their messages in the store, not in memory) and
  * resume when it has drained to half; past the hard bound, or paused longer than the stall limit, the socket
  * is closed with 1013 and the client resumes from its cursor.
  */
-final class SocketSession extends AbstractReceiveListener implements WebSocketCallback<Integer> {
+final class SocketSession extends AbstractReceiveListener {
 
     private static final System.Logger LOG = System.getLogger(SocketSession.class.getName());
     private static final long CLOSE_GRACE_MILLIS = 3_000;
     private static final int MAX_PUBLISHES_IN_FLIGHT = 64;
     private static final int TRY_AGAIN_LATER = 1013;
+    /** Most frames in one gathering write. */
+    private static final int GATHER = 64;
+    /** Each IO thread's scratch array for gathering writes. */
+    private static final ThreadLocal<ByteBuffer[]> BATCH = ThreadLocal.withInitial(() -> new ByteBuffer[GATHER]);
 
     private final WebSocketsRedisHandler owner;
     private final WebSocketChannel channel;
     private final HttpServerExchange upgrade;
     private final SocketLimits limits;
+    private final ConduitStreamSinkChannel sink;
     private final ConcurrentHashMap<String, ChannelSub> subs = new ConcurrentHashMap<>();
     private final Queue<ByteBuffer> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final AtomicInteger queuedMessages = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Set<ChannelSub> paused = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Queue<Runnable> publishes = new ConcurrentLinkedQueue<>();
@@ -71,12 +82,19 @@ final class SocketSession extends AbstractReceiveListener implements WebSocketCa
     private volatile long stalledSince;
     private volatile long pingSentAt;
     private int malformed; // touched on the IO thread only
+    private ArrayDeque<ByteBuffer> unfinished; // IO thread only: taken from the outbox, not fully written yet
+    private volatile ByteBuffer closeFrame; // once set, nothing after it is written
+    private boolean closeFrameTaken; // IO thread only
+    private boolean closeWhenWritten; // IO thread only: the close frame answers the peer's; then close the TCP
+    private volatile long lastWrite = System.nanoTime() - TimeUnit.SECONDS.toNanos(1); // when write() last wrote
 
-    SocketSession(WebSocketsRedisHandler owner, WebSocketChannel channel, HttpServerExchange upgrade) {
+    SocketSession(WebSocketsRedisHandler owner, WebSocketChannel channel, StreamConnection connection,
+                  HttpServerExchange upgrade) {
         this.owner = owner;
         this.channel = channel;
         this.upgrade = upgrade;
         this.limits = owner.limits();
+        this.sink = connection.getSinkChannel();
     }
 
     /** Starts reading frames and pinging; subscribes {@code channelName} when the upgrade named one. */
@@ -84,6 +102,15 @@ final class SocketSession extends AbstractReceiveListener implements WebSocketCa
         // Undertow's read/write timeouts would otherwise decide when an idle socket dies (UNDERTOW-2333):
         // the idle timeout is set explicitly, longer than a ping round trip, so only a dead peer hits it.
         channel.setIdleTimeout(limits.idleMillis());
+        // This session writes whole frames to the connection itself (see send). Undertow's own listener still
+        // runs once ours has nothing left, for the rare frame Undertow sends by itself while failing a socket.
+        ChannelListener<? super ConduitStreamSinkChannel> undertow = sink.getWriteListener();
+        sink.getWriteSetter().set(ch -> {
+            write();
+            if (unfinished == null && undertow != null) {
+                ChannelListeners.invokeChannelListener(ch, undertow);
+            }
+        });
         channel.getReceiveSetter().set(this);
         channel.addCloseTask(ch -> closed());
         channel.resumeReceives();
@@ -99,18 +126,11 @@ final class SocketSession extends AbstractReceiveListener implements WebSocketCa
             return;
         }
         closeSubscriptions();
+        queueClose(Frames.close(code, reason));
         try {
-            channel.getIoThread().execute(() -> {
-                drain();
-                WebSockets.sendClose(code, reason, channel, null);
-                try {
-                    // A peer that never answers the close (or never reads) is dropped after a grace period.
-                    channel.getIoThread().executeAfter(() -> IoUtils.safeClose(channel), CLOSE_GRACE_MILLIS,
-                            TimeUnit.MILLISECONDS);
-                } catch (RejectedExecutionException e) {
-                    IoUtils.safeClose(channel);
-                }
-            });
+            // A peer that never answers the close (or never reads) is dropped after a grace period.
+            channel.getIoThread().executeAfter(() -> IoUtils.safeClose(channel), CLOSE_GRACE_MILLIS,
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // The server is stopping its IO threads: no close frame can be written any more.
             IoUtils.safeClose(channel);
@@ -134,29 +154,108 @@ final class SocketSession extends AbstractReceiveListener implements WebSocketCa
             cutOff("send queue past its bound (" + n + " frames, " + bytes + " bytes)");
             return;
         }
+        enqueue(frame);
+    }
+
+    /** Queues a control frame (ping, pong, close): counted like the others, never refused. */
+    private void control(ByteBuffer frame) {
+        queuedMessages.incrementAndGet();
+        queuedBytes.addAndGet(frame.remaining());
+        enqueue(frame);
+    }
+
+    private void queueClose(ByteBuffer frame) {
+        closeFrame = frame;
+        control(frame);
+    }
+
+    /**
+     * Queues a whole frame for the IO thread, which writes everything queued for this socket in one gathering
+     * write per wake-up. Frames are written to the connection directly rather than through Undertow's
+     * per-frame channels: a message's frame bytes are the same for every socket, built once per node.
+     */
+    private void enqueue(ByteBuffer frame) {
         outbox.add(frame);
-        if (drainScheduled.compareAndSet(false, true)) {
-            channel.getIoThread().execute(this::drain);
+        if (flushScheduled.compareAndSet(false, true)) {
+            try {
+                long wait = lastWrite + limits.coalesceNanos() - System.nanoTime();
+                if (wait <= 0) {
+                    channel.getIoThread().execute(this::flush);
+                } else {
+                    // Wrote recently: this socket is busy, so let a few frames gather for one write.
+                    channel.getIoThread().executeAfter(this::flush, wait, TimeUnit.NANOSECONDS);
+                }
+            } catch (RejectedExecutionException e) {
+                IoUtils.safeClose(channel);
+            }
         }
     }
 
-    private void drain() {
-        drainScheduled.set(false);
-        ByteBuffer frame;
-        while ((frame = outbox.poll()) != null) {
-            WebSockets.sendText(frame, channel, this, frame.remaining());
+    private void flush() {
+        flushScheduled.set(false);
+        if (unfinished == null) {
+            write(); // otherwise the write listener resumes when the socket takes more
         }
     }
 
-    @Override
-    public void complete(WebSocketChannel ch, Integer size) {
-        sent(size);
-    }
-
-    @Override
-    public void onError(WebSocketChannel ch, Integer size, Throwable error) {
-        sent(size);
-        IoUtils.safeClose(ch);
+    /** Writes what is queued until the queue is empty or the socket is full; IO thread only. */
+    private void write() {
+        if (!sink.isOpen()) {
+            return;
+        }
+        ByteBuffer[] batch = BATCH.get();
+        try {
+            while (true) {
+                int n = 0;
+                if (unfinished != null) {
+                    while (n < GATHER && !unfinished.isEmpty()) {
+                        batch[n++] = unfinished.poll();
+                    }
+                    unfinished = null;
+                }
+                while (n < GATHER && !closeFrameTaken) {
+                    ByteBuffer next = outbox.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch[n++] = next;
+                    closeFrameTaken = next == closeFrame;
+                }
+                if (n == 0) {
+                    return;
+                }
+                sink.write(batch, 0, n);
+                lastWrite = System.nanoTime();
+                int done = 0;
+                boolean closeNow = false;
+                while (done < n && !batch[done].hasRemaining()) {
+                    closeNow |= batch[done] == closeFrame && closeWhenWritten;
+                    sent(batch[done].limit());
+                    batch[done++] = null;
+                }
+                if (closeNow) {
+                    Arrays.fill(batch, null);
+                    IoUtils.safeClose(channel);
+                    return;
+                }
+                if (done < n) {
+                    unfinished = new ArrayDeque<>(n - done);
+                    for (int i = done; i < n; i++) {
+                        unfinished.add(batch[i]);
+                        batch[i] = null;
+                    }
+                    sink.resumeWrites(); // the write listener goes on when the socket takes more
+                    return;
+                }
+                if (n < GATHER) {
+                    sink.flush();
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            Arrays.fill(batch, null);
+            IoUtils.safeClose(channel);
+        }
     }
 
     private void sent(int size) {
@@ -220,7 +319,7 @@ final class SocketSession extends AbstractReceiveListener implements WebSocketCa
         if (pingSentAt == 0) {
             long at = System.nanoTime();
             pingSentAt = at;
-            WebSockets.sendPing(ByteBuffer.allocate(0), channel, null);
+            control(Frames.PING.duplicate());
             channel.getIoThread().executeAfter(() -> {
                 if (pingSentAt == at && channel.isOpen()) {
                     owner.countPongTimeout();
@@ -237,6 +336,36 @@ final class SocketSession extends AbstractReceiveListener implements WebSocketCa
     protected void onFullPongMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
         message.getData().free();
         pingSentAt = 0;
+    }
+
+    @Override
+    protected void onFullPingMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
+        Pooled<ByteBuffer[]> data = message.getData();
+        try {
+            if (!closing.get()) {
+                control(Frames.pong(data.getResource()));
+            }
+        } finally {
+            data.close();
+        }
+    }
+
+    @Override
+    protected void onFullCloseMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
+        Pooled<ByteBuffer[]> data = message.getData();
+        try {
+            if (closing.compareAndSet(false, true)) {
+                // The peer closes first: answer with its code, then close the connection once that is written.
+                CloseMessage peer = new CloseMessage(data.getResource());
+                closeSubscriptions();
+                closeWhenWritten = true;
+                queueClose(Frames.close(peer.getCode(), peer.getReason()));
+            } else {
+                IoUtils.safeClose(channel); // the peer answered our close
+            }
+        } finally {
+            data.close();
+        }
     }
 
     // ---------------------------------------------------------------- receiving
@@ -494,8 +623,10 @@ final class SocketSession extends AbstractReceiveListener implements WebSocketCa
             if (!batch.honoured()) {
                 send(Frames.reset(name, batch));
             }
-            for (Message m : batch.messages()) {
-                send(owner.frames().message(m));
+            if (!batch.messages().isEmpty()) {
+                for (ByteBuffer frame : owner.frames().messages(name, batch)) {
+                    send(frame.duplicate());
+                }
             }
             if (!joined) {
                 joined = true;

@@ -49,6 +49,7 @@ public final class WebSocketsRedis {
         private int maxChannelsPerSocket = 256;
         private int malformedFrameLimit = 10;
         private Duration sweepInterval = Duration.ofSeconds(10);
+        private Duration writeCoalescing = Duration.ofMillis(20);
 
         private Builder(MessageStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -159,6 +160,21 @@ public final class WebSocketsRedis {
         }
 
         /**
+         * How long a busy socket's frames may wait to be written together (default 20 ms; zero writes every
+         * frame at once). A socket that has not written for this long writes a new frame at once; one that
+         * did waits until this long after its last write, so a socket receiving many messages a second gets
+         * them a few per write (one system call each, on both ends) at the cost of up to this much latency.
+         */
+        public Builder writeCoalescing(Duration window) {
+            Objects.requireNonNull(window, "writeCoalescing");
+            if (window.isNegative() || window.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("writeCoalescing must be in 0..1s but was " + window);
+            }
+            this.writeCoalescing = window;
+            return this;
+        }
+
+        /**
          * The handler, ready to mount.
          *
          * @throws IllegalArgumentException when idleTimeout does not exceed pingInterval + pongTimeout, or the
@@ -177,7 +193,7 @@ public final class WebSocketsRedis {
             }
             SocketLimits limits = new SocketLimits(pingInterval.toMillis(), pongTimeout.toMillis(), idle.toMillis(),
                     maxMessageBytes, highWaterMessages, highWaterBytes, maxQueuedMessages, maxQueuedBytes,
-                    stallTimeout.toMillis(), maxChannelsPerSocket, malformedFrameLimit);
+                    stallTimeout.toMillis(), maxChannelsPerSocket, malformedFrameLimit, writeCoalescing.toNanos());
             RealtimeService.Builder service = RealtimeService.builder(store).sweepInterval(sweepInterval);
             if (broker != null) {
                 service.broker(broker);

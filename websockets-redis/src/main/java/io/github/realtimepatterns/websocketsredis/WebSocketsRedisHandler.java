@@ -15,14 +15,18 @@ import io.undertow.util.Headers;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.CloseMessage;
+import io.undertow.connector.ByteBufferPool;
 import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import org.xnio.StreamConnection;
 
 /**
  * The handler built by {@link WebSocketsRedis.Builder#build()}: {@code GET /channels/{channel}/ws} and
@@ -33,6 +37,21 @@ import java.util.concurrent.atomic.LongAdder;
 public final class WebSocketsRedisHandler implements RealtimeHandler {
 
     private static final AttachmentKey<Upgrade> UPGRADE = AttachmentKey.create(Upgrade.class);
+    private static final AttachmentKey<StreamConnection> CONNECTION = AttachmentKey.create(StreamConnection.class);
+
+    /**
+     * RFC 6455 (version 13) only, keeping the upgraded connection for the session: it writes whole,
+     * pre-built frames to it (Undertow still reads and parses the client's frames).
+     */
+    private static final class ConnectionKeepingHandshake extends Hybi13Handshake {
+        @Override
+        public WebSocketChannel createChannel(WebSocketHttpExchange exchange, StreamConnection connection,
+                                              ByteBufferPool pool) {
+            WebSocketChannel channel = super.createChannel(exchange, connection, pool);
+            exchange.putAttachment(CONNECTION, connection);
+            return channel;
+        }
+    }
 
     private record Upgrade(String channel, Cursor cursor, HttpServerExchange exchange) {
     }
@@ -56,7 +75,7 @@ public final class WebSocketsRedisHandler implements RealtimeHandler {
         this.settings = settings;
         this.limits = limits;
         WebSocketConnectionCallback callback = this::onConnect;
-        this.handshake = new WebSocketProtocolHandshakeHandler(callback,
+        this.handshake = new WebSocketProtocolHandshakeHandler(List.of(new ConnectionKeepingHandshake()), callback,
                 exchange -> Exchanges.fail(exchange, new ProtocolException("Upgrade",
                         "not a WebSocket handshake this server speaks (RFC 6455, Sec-WebSocket-Version 13)")));
         this.routes = RealtimeRoutes.builder(service, settings)
@@ -169,7 +188,8 @@ public final class WebSocketsRedisHandler implements RealtimeHandler {
 
     private void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
         Upgrade upgrade = exchange.getAttachment(UPGRADE);
-        SocketSession session = new SocketSession(this, channel, upgrade.exchange());
+        SocketSession session = new SocketSession(this, channel, exchange.getAttachment(CONNECTION),
+                upgrade.exchange());
         sessions.add(session);
         opened.increment();
         session.start(upgrade.channel(), upgrade.cursor());

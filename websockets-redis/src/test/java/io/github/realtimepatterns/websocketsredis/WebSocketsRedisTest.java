@@ -317,12 +317,64 @@ class WebSocketsRedisTest {
     }
 
     @Test
+    void messagesOfEveryFrameLengthArriveIntactAndInOrder() throws IOException {
+        PatternServer server = start(b -> b);
+        RawWebSocket ws = socket(server, "/channels/sizes/ws");
+        until(ws, "subscribed");
+        // Payloads around the 7-bit, 16-bit and 64-bit length encodings of a frame header.
+        int[] sizes = {1, 60, 100, 125, 126, 200, 65_000, 65_600, 30};
+        for (int size : sizes) {
+            handler.service().publish("sizes", "\"" + "x".repeat(size) + "\"");
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            JsonNode m = until(ws, "message");
+            assertThat(m.path("id").asLong()).isEqualTo(i + 1);
+            assertThat(m.path("data").asText()).hasSize(sizes[i]);
+        }
+    }
+
+    @Test
+    void aClientPingGetsItsPayloadBackAndAClientCloseIsEchoed() throws IOException {
+        PatternServer server = start(b -> b);
+        RawWebSocket ws = socket(server, "/channels/c/ws");
+        until(ws, "subscribed");
+        byte[] payload = "are you there".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ws.sendFrame(RawWebSocket.PING, payload);
+        RawWebSocket.Frame pong = ws.readFrame();
+        assertThat(pong.opcode()).isEqualTo(RawWebSocket.PONG);
+        assertThat(pong.payload()).isEqualTo(payload);
+
+        ws.sendFrame(RawWebSocket.CLOSE, new byte[] {0x03, (byte) 0xE8, 'b', 'y', 'e'}); // 1000 "bye"
+        RawWebSocket.Frame close = ws.readFrame();
+        assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+        assertThat(close.payload()).startsWith(0x03, (byte) 0xE8);
+        assertThatThrownBy(ws::readFrame).as("the server closes the connection after its close frame")
+                .isInstanceOfAny(EOFException.class, SocketException.class);
+        Eventually.await(() -> handler.socketCount() == 0, "the session is released");
+    }
+
+    @Test
+    void aBusySocketGetsEveryMessageInOrderWhenFramesAreCoalesced() throws IOException {
+        PatternServer server = start(b -> b.writeCoalescing(Duration.ofMillis(50)));
+        RawWebSocket ws = socket(server, "/channels/busy/ws");
+        until(ws, "subscribed");
+        for (int i = 1; i <= 500; i++) {
+            handler.service().publish("busy", "{\"n\":" + i + "}");
+        }
+        for (int i = 1; i <= 500; i++) {
+            assertThat(until(ws, "message").path("id").asLong()).isEqualTo(i);
+        }
+    }
+
+    @Test
     void badSettingsAreRefusedNamingTheValue() {
         MessageStore store = MessageStores.inMemory();
         assertThatThrownBy(() -> WebSocketsRedis.builder(store).pingInterval(Duration.ZERO))
                 .hasMessageContaining("pingInterval");
         assertThatThrownBy(() -> WebSocketsRedis.builder(store).pingInterval(Duration.ofSeconds(30))
                 .idleTimeout(Duration.ofSeconds(20)).build()).hasMessageContaining("idleTimeout");
+        assertThatThrownBy(() -> WebSocketsRedis.builder(store).writeCoalescing(Duration.ofMillis(-1)))
+                .hasMessageContaining("writeCoalescing");
     }
 
     private static HttpResponse<String> send(HttpRequest request) {

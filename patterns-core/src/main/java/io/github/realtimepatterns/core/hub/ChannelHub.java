@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       notification was lost without a resync.</li>
  *   <li>Each channel's work runs on its own serial executor over a shared pool; blocking store reads
  *       never run on an IO thread.</li>
+ *   <li>A channel whose last subscriber left lingers (30 s by default) with its source subscription,
+ *       head and recent messages, so that a long-poll asking again is answered without a store read.</li>
  *   <li>Flow control: a subscriber that answers {@link Subscriber#wantsMore()} false is paused and reads
  *       from the store when resumed; nothing queues in the hub for it.</li>
  * </ul>
@@ -60,6 +62,7 @@ public final class ChannelHub implements AutoCloseable {
     private final MessageStore store;
     private final ChangeSource source;
     private final int batchSize;
+    private final long lingerMillis;
     private final ExecutorService pool;
     private final boolean ownsPool;
     private final ScheduledExecutorService sweeper;
@@ -74,6 +77,7 @@ public final class ChannelHub implements AutoCloseable {
         this.store = b.store;
         this.source = b.source;
         this.batchSize = b.batchSize;
+        this.lingerMillis = b.linger.toMillis();
         this.ownsPool = b.pool == null;
         this.pool = ownsPool ? newPool(b.threads) : b.pool;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rp-hub-sweep"));
@@ -122,7 +126,7 @@ public final class ChannelHub implements AutoCloseable {
         return subscribers.get();
     }
 
-    /** Channels with at least one subscriber on this node now. */
+    /** Channels this node follows now: those with subscribers and those lingering after their last one left. */
     public int channelCount() {
         return channels.size();
     }
@@ -205,12 +209,28 @@ public final class ChannelHub implements AutoCloseable {
             }
             s.refs--;
             if (s.refs == 0) {
-                s.closeUpstream();
-                return null;
+                if (lingerMillis == 0 || closed.get()) {
+                    s.closeUpstream();
+                    return null;
+                }
+                // Linger: a long-poll asks again right after its answer; keeping the channel (its
+                // source subscription, head and recent messages) saves a resubscribe and a store read.
+                long generation = ++s.idleGeneration;
+                sweeper.schedule(() -> expire(state, generation), lingerMillis, TimeUnit.MILLISECONDS);
             }
             return s;
         });
         state.actor.execute(() -> state.subs.remove(sub));
+    }
+
+    private void expire(ChannelState state, long generation) {
+        channels.computeIfPresent(state.name, (name, s) -> {
+            if (s != state || s.refs > 0 || s.idleGeneration != generation) {
+                return s; // taken up again since, or a newer idle period has its own timer
+            }
+            s.closeUpstream();
+            return null;
+        });
     }
 
     private static ExecutorService newPool(int threads) {
@@ -233,6 +253,7 @@ public final class ChannelHub implements AutoCloseable {
         final Set<Sub> subs = new LinkedHashSet<>();
         final Subscription upstream;
         int refs; // guarded by the channels map's compute lock
+        long idleGeneration; // guarded by the channels map's compute lock; which idle period may expire it
         String epoch;
         long head = -1; // the highest id known to exist, -1 when unknown
         // The latest messages, contiguous in id; used for joins only while they end at the head.
@@ -333,6 +354,9 @@ public final class ChannelHub implements AutoCloseable {
 
         void sweep(long storeHead) {
             if (subs.isEmpty()) {
+                if (storeHead != head) {
+                    forget(); // a lingering channel missed a notification: the next join reads the store
+                }
                 return;
             }
             boolean lagging = subs.stream().anyMatch(s -> !s.paused && s.position.after() < storeHead);
@@ -542,6 +566,7 @@ public final class ChannelHub implements AutoCloseable {
         private final ChangeSource source;
         private int batchSize = 256;
         private Duration sweepInterval = Duration.ofSeconds(10);
+        private Duration linger = Duration.ofSeconds(30);
         private int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         private ExecutorService pool;
 
@@ -566,6 +591,20 @@ public final class ChannelHub implements AutoCloseable {
                 throw new IllegalArgumentException("sweepInterval must be > 0 but was " + sweepInterval);
             }
             this.sweepInterval = sweepInterval;
+            return this;
+        }
+
+        /**
+         * How long a channel stays subscribed to the change source after its last subscriber left
+         * (default 30 s; zero releases it at once). Long-polls leave and come back with every answer: while
+         * the channel lingers, their joins are answered from its recent messages instead of the store.
+         */
+        public Builder linger(Duration linger) {
+            Objects.requireNonNull(linger, "linger");
+            if (linger.isNegative()) {
+                throw new IllegalArgumentException("linger must be >= 0 but was " + linger);
+            }
+            this.linger = linger;
             return this;
         }
 

@@ -57,7 +57,8 @@ public final class RealtimeService implements AutoCloseable {
         if (b.ownsChangeSource) {
             owned.add(0, changeSource);
         }
-        ChannelHub.Builder hubBuilder = ChannelHub.builder(store, changeSource).sweepInterval(b.sweepInterval);
+        ChannelHub.Builder hubBuilder = ChannelHub.builder(store, changeSource).sweepInterval(b.sweepInterval)
+                .linger(b.linger);
         if (b.hubThreads > 0) {
             hubBuilder.threads(b.hubThreads);
         }
@@ -162,6 +163,7 @@ public final class RealtimeService implements AutoCloseable {
         private ChangeSource changeSource;
         private boolean ownsChangeSource;
         private Duration sweepInterval = Duration.ofSeconds(10);
+        private Duration linger = Duration.ofSeconds(30);
         private int hubThreads;
 
         private Builder(MessageStore store) {
@@ -195,6 +197,12 @@ public final class RealtimeService implements AutoCloseable {
                 throw new IllegalArgumentException("sweepInterval must be > 0 but was " + sweepInterval);
             }
             this.sweepInterval = sweepInterval;
+            return this;
+        }
+
+        /** How long the hub keeps following a channel after its last subscriber left (default 30 s). */
+        public Builder linger(Duration linger) {
+            this.linger = Objects.requireNonNull(linger, "linger");
             return this;
         }
 

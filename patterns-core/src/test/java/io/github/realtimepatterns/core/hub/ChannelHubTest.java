@@ -38,7 +38,11 @@ class ChannelHubTest {
     }
 
     private ChannelHub hub(ChangeSource source, Duration sweep) {
-        ChannelHub hub = ChannelHub.builder(store, source).sweepInterval(sweep).build();
+        return hub(source, sweep, Duration.ZERO);
+    }
+
+    private ChannelHub hub(ChangeSource source, Duration sweep, Duration linger) {
+        ChannelHub hub = ChannelHub.builder(store, source).sweepInterval(sweep).linger(linger).build();
         open.add(0, hub);
         return hub;
     }
@@ -246,6 +250,31 @@ class ChannelHubTest {
         assertThat(hub.channelCount()).isZero();
         assertThat(hub.subscriberCount()).isZero();
         assertThat(broker.channelCount()).isZero();
+    }
+
+    @Test
+    void aChannelLingersAfterItsLastSubscriberSoARejoinNeedsNoStoreRead() {
+        ChannelHub hub = hub(broker, Duration.ofMinutes(5), Duration.ofMillis(500));
+        Recorder first = new Recorder();
+        HubSubscription a = hub.subscribe("c", Cursor.after(0), first);
+        Eventually.await(() -> !first.batches.isEmpty(), "join");
+        a.close();
+        assertThat(hub.channelCount()).as("lingering").isEqualTo(1);
+        assertThat(broker.channelCount()).as("still subscribed to the source").isEqualTo(1);
+        publish("c", 1); // heard while nobody is subscribed: the head stays true
+        long reads = hub.storeReads();
+        Recorder again = new Recorder();
+        hub.subscribe("c", Cursor.after(0), again);
+        again.got.awaitCount(1);
+        assertThat(again.got.ids()).containsExactly(1L);
+        assertThat(hub.storeReads()).as("answered from the recent messages").isEqualTo(reads);
+    }
+
+    @Test
+    void aLingeringChannelIsReleasedWhenItsTimeIsUp() {
+        ChannelHub hub = hub(broker, Duration.ofMinutes(5), Duration.ofMillis(100));
+        hub.subscribe("c", Cursor.head(), new Recorder()).close();
+        Eventually.await(() -> hub.channelCount() == 0 && broker.channelCount() == 0, "channel released");
     }
 
     @Test

@@ -35,10 +35,19 @@ import org.HdrHistogram.Recorder;
  * java -cp websockets-redis/target/test-classes:websockets-redis/target/classes:$(cat websockets-redis/target/cp.txt) \
  *   io.github.realtimepatterns.websocketsredis.bench.WebSocketsRedisBench 10000
  * </pre>
+ *
+ * <p>System properties: {@code bench.stepSeconds} (10), {@code bench.startRate} (messages/s of the first
+ * throughput step; default ~10,000 deliveries/s), {@code bench.latencyMessages} (30; 0 skips the latency
+ * phase), {@code bench.serverJvmArgs} (extra options for the server JVM, e.g. a JFR recording, or
+ * {@code -Dbench.writeCoalescing=PT0S} to compare without write coalescing).
  */
 public final class WebSocketsRedisBench {
 
     private static final String CHANNEL = "bench";
+    private static final int STEP_SECONDS = Integer.getInteger("bench.stepSeconds", 10);
+    private static final byte[] MESSAGE_PREFIX = "{\"type\":\"message\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SUBSCRIBED_PREFIX = "{\"type\":\"subscribed\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] T_FIELD = "\"t\":".getBytes(StandardCharsets.US_ASCII);
 
     private WebSocketsRedisBench() {
     }
@@ -57,7 +66,12 @@ public final class WebSocketsRedisBench {
 
     private static void server() throws Exception {
         PrintStream out = System.out;
-        try (WebSocketsRedisHandler handler = WebSocketsRedis.builder(MessageStores.inMemory()).build();
+        WebSocketsRedis.Builder builder = WebSocketsRedis.builder(MessageStores.inMemory());
+        String coalesce = System.getProperty("bench.writeCoalescing"); // e.g. -Dbench.writeCoalescing=PT0S
+        if (coalesce != null) {
+            builder.writeCoalescing(java.time.Duration.parse(coalesce));
+        }
+        try (WebSocketsRedisHandler handler = builder.build();
              PatternServer server = PatternServer.start(handler, 0)) {
             RealtimeService service = handler.service();
             out.println("port " + server.port());
@@ -85,8 +99,7 @@ public final class WebSocketsRedisBench {
                         }
                         out.println("published " + count);
                     }
-                    case "cpu" -> out.println("cpu " + ((com.sun.management.OperatingSystemMXBean)
-                            ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime());
+                    case "cpu" -> out.println("cpu " + processCpu() + " " + systemCpu());
                     case "sockets" -> out.println("sockets " + handler.socketCount() + " cutoff "
                             + handler.cutOffCount());
                     case "quit" -> {
@@ -105,6 +118,31 @@ public final class WebSocketsRedisBench {
             Thread.sleep(200);
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    static String loadAverage() {
+        try {
+            String[] parts = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2] + " (1, 5, 15 min)";
+        } catch (IOException e) {
+            return String.format("%.2f (1 min)", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
+    static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** Kernel-mode CPU time of this process in nanoseconds (from /proc), or -1 where there is no /proc. */
+    static long systemCpu() {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[12]) * 10_000_000L; // stime, in clock ticks of 10 ms
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     static long nowMicros() {
@@ -134,10 +172,17 @@ public final class WebSocketsRedisBench {
             System.out.println("websockets-redis bench: " + total + " sockets, one node (server in its own JVM),"
                     + " loopback, " + Runtime.getRuntime().availableProcessors()
                     + " cores SHARED with other work: numbers are indicative");
+            System.out.println("load average at start: " + loadAverage());
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            server = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                    WebSocketsRedisBench.class.getName(), "server")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx1g"));
+            // e.g. -Dbench.serverJvmArgs=-XX:StartFlightRecording=duration=30s,filename=/tmp/ws.jfr to profile
+            String extra = System.getProperty("bench.serverJvmArgs", "").trim();
+            if (!extra.isEmpty()) {
+                command.addAll(List.of(extra.split(" +")));
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), WebSocketsRedisBench.class.getName(),
+                    "server"));
+            server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             serverIn = new PrintStream(server.getOutputStream(), true, StandardCharsets.UTF_8);
             try {
@@ -195,12 +240,16 @@ public final class WebSocketsRedisBench {
                             + " (target <= 8)%n", heap0 / 1e6, heap1 / 1e6, total,
                     (heap1 - heap0) / 1e6 / (total / 1000.0));
 
-            int latencyMessages = 20;
-            Histogram h = measure(latencyMessages, 1.0, (long) latencyMessages * total);
-            System.out.printf("1 msg/s to %d sockets, %d messages: %d deliveries, p50 %.1f ms, p99 %.1f ms,"
-                            + " max %.1f ms (target p99 <= 200)%n", total, latencyMessages, h.getTotalCount(),
-                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                    h.getMaxValue() / 1000.0);
+            int latencyMessages = Integer.getInteger("bench.latencyMessages", 30);
+            if (latencyMessages > 0) {
+                // JIT warm-up of the fan-out path, not reported: one cold message would be the whole p99.
+                measure(10, 2.0, 10L * total);
+                Histogram h = measure(latencyMessages, 1.0, (long) latencyMessages * total);
+                System.out.printf("1 msg/s to %d sockets, %d messages: %d deliveries, p50 %.1f ms, p99 %.1f ms,"
+                                + " max %.1f ms (target p99 <= 200)%n", total, latencyMessages, h.getTotalCount(),
+                        h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                        h.getMaxValue() / 1000.0);
+            }
 
             int keep = Math.min(1000, total);
             for (Conn c : conns.subList(keep, conns.size())) {
@@ -208,22 +257,37 @@ public final class WebSocketsRedisBench {
             }
             conns.subList(keep, conns.size()).clear();
             Thread.sleep(1000);
-            System.out.println("throughput at " + keep + " sockets (p99 limit 100 ms), 5 s per step:");
+            System.out.println("throughput at " + keep + " sockets (p99 limit 100 ms), " + STEP_SECONDS
+                    + " s per step, x1.5 per step from ~10,000 deliveries/s:");
             double best = 0;
-            for (double rate : new double[]{25, 50, 75, 100, 150, 200, 300}) {
-                int count = (int) (rate * 5);
-                long cpu0 = Long.parseLong(ask("cpu", "cpu"));
+            double warmRate = Math.max(1, Math.round(10_000.0 / keep));
+            // JIT warm-up at the first step's rate, not reported: the first measured step would pay for it.
+            measure((int) (warmRate * 5), warmRate, (long) (warmRate * 5) * keep);
+            double rate = Double.parseDouble(System.getProperty("bench.startRate", String.valueOf(Math.max(1, Math.round(10_000.0 / keep)))));
+            for (int step = 0; step < 16; step++, rate = Math.round(rate * 1.5)) {
+                int count = (int) (rate * STEP_SECONDS);
+                String[] c0 = ask("cpu", "cpu").split(" ");
+                long cpu0 = Long.parseLong(c0[0]);
+                long sys0 = Long.parseLong(c0[1]);
+                long clientCpu0 = processCpu();
                 long start = System.nanoTime();
-                Histogram step = measure(count, rate, (long) count * keep);
+                Histogram h2 = measure(count, rate, (long) count * keep);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                long cpu1 = Long.parseLong(ask("cpu", "cpu"));
-                double perSecond = step.getTotalCount() / seconds;
-                double p99 = step.getValueAtPercentile(99) / 1000.0;
-                boolean ok = p99 <= 100 && step.getTotalCount() == (long) count * keep;
-                System.out.printf("  %5.0f msg/s -> %8.0f deliveries/s, p50 %6.1f ms, p99 %7.1f ms,"
-                                + " server CPU %.1f us/delivery %s%n", rate, rate * keep,
-                        step.getValueAtPercentile(50) / 1000.0, p99,
-                        (cpu1 - cpu0) / 1000.0 / Math.max(1, step.getTotalCount()), ok ? "ok" : "OVER");
+                String[] c1 = ask("cpu", "cpu").split(" ");
+                long cpu1 = Long.parseLong(c1[0]);
+                long sys1 = Long.parseLong(c1[1]);
+                long clientCpu1 = processCpu();
+                double p99 = h2.getValueAtPercentile(99) / 1000.0;
+                boolean ok = p99 <= 100 && h2.getTotalCount() == (long) count * keep;
+                long deliveries = Math.max(1, h2.getTotalCount());
+                System.out.printf("  %5.0f msg/s -> %7.0f deliveries/s (%d of %d delivered), p50 %6.1f ms, p99 %7.1f ms,"
+                                + " server CPU %5.1f us/delivery (%.1f in the kernel; %.0f%% of a core), client CPU %5.1f"
+                        + " us/delivery %s%n",
+                        rate, rate * keep, h2.getTotalCount(), (long) count * keep,
+                        h2.getValueAtPercentile(50) / 1000.0, p99, (cpu1 - cpu0) / 1000.0 / deliveries,
+                        (sys1 - sys0) / 1000.0 / deliveries,
+                        (cpu1 - cpu0) / 1e7 / seconds, (clientCpu1 - clientCpu0) / 1000.0 / deliveries,
+                        ok ? "ok" : "OVER");
                 if (!ok) {
                     break;
                 }
@@ -231,7 +295,7 @@ public final class WebSocketsRedisBench {
             }
             System.out.printf("highest sustained rate with p99 <= 100 ms at %d sockets: %.0f deliveries/s"
                     + " (target >= 75,000)%n", keep, best);
-            System.out.println("server: " + ask("sockets", "sockets"));
+            System.out.println("server: " + ask("sockets", "sockets") + "; load average at end: " + loadAverage());
         }
 
         /** Publishes {@code count} at {@code rate} and waits for {@code expected} deliveries (or 30 s extra). */
@@ -364,18 +428,43 @@ public final class WebSocketsRedisBench {
             buffer.compact();
         }
 
+        /** Counts message frames and reads their send time from the bytes: no String, no JSON parse. */
         private void text(Driver driver, byte[] bytes, int offset, int length) {
-            String frame = new String(bytes, offset, length, StandardCharsets.UTF_8);
-            if (frame.startsWith("{\"type\":\"message\"")) {
-                int t = frame.indexOf("\"t\":");
+            if (startsWith(bytes, offset, length, MESSAGE_PREFIX)) {
+                int t = indexOf(bytes, offset, length, T_FIELD);
                 long sent = 0;
-                for (int i = t + 4; i < frame.length() && Character.isDigit(frame.charAt(i)); i++) {
-                    sent = sent * 10 + (frame.charAt(i) - '0');
+                for (int i = t + T_FIELD.length; t >= 0 && i < offset + length && bytes[i] >= '0' && bytes[i] <= '9'; i++) {
+                    sent = sent * 10 + (bytes[i] - '0');
                 }
                 driver.record(sent);
-            } else if (frame.startsWith("{\"type\":\"subscribed\"")) {
+            } else if (startsWith(bytes, offset, length, SUBSCRIBED_PREFIX)) {
                 subscribed = true;
             }
+        }
+
+        private static boolean startsWith(byte[] bytes, int offset, int length, byte[] prefix) {
+            if (length < prefix.length) {
+                return false;
+            }
+            for (int i = 0; i < prefix.length; i++) {
+                if (bytes[offset + i] != prefix[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static int indexOf(byte[] bytes, int offset, int length, byte[] needle) {
+            outer:
+            for (int i = offset; i <= offset + length - needle.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (bytes[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return i;
+            }
+            return -1;
         }
     }
 }
