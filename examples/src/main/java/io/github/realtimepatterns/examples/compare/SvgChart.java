@@ -34,11 +34,14 @@ final class SvgChart {
         body.append(text(20, y, "Latency from intended send time to delivery (ms, log scale)", "head"));
         y += 12;
         double maxMs = 1;
+        double minMs = Double.MAX_VALUE;
         for (PatternResult r : ok) {
             maxMs = Math.max(maxMs, r.maxLatencyMillis());
+            minMs = Math.min(minMs, r.latencyMillis(50));
         }
-        double lo = 0.1;
-        double hi = Math.pow(10, Math.ceil(Math.log10(maxMs)));
+        // The axis starts at the decade below the fastest median (never below 0.1 ms), so no bar is a sliver.
+        double lo = Math.max(0.1, Math.pow(10, Math.floor(Math.log10(Math.max(minMs, 0.1)))));
+        double hi = Math.max(lo * 10, Math.pow(10, Math.ceil(Math.log10(maxMs))));
         int axisTop = y;
         int plotHeight = ok.size() * latencyRow;
         for (double tick = lo; tick <= hi * 1.0001; tick *= 10) {
