@@ -133,12 +133,15 @@ public final class ChannelHub implements AutoCloseable {
      * @throws io.github.realtimepatterns.core.ProtocolException when the channel name is invalid
      */
     public ReadResult readRecent(String channel, Cursor cursor, int limit) {
-        Channels.validate(channel);
+        Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(cursor, "cursor");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
         }
         ChannelState state = channels.get(channel);
+        if (state == null) {
+            Channels.validate(channel); // only valid names are ever followed: no need to check a found one
+        }
         Recent memory = state == null ? null : state.memory;
         if (memory == null || closed.get() || !source.isHealthy()) {
             return null;
