@@ -1,6 +1,7 @@
 package io.github.realtimepatterns.longpolling;
 
 import io.github.realtimepatterns.core.Cursor;
+import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.StoreException;
 import io.github.realtimepatterns.core.WireJson;
@@ -19,14 +20,18 @@ import io.undertow.server.ServerConnection;
 import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.util.AttachmentKey;
+import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
@@ -43,11 +48,18 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * registers the waiter before it reads the store, so a message published between the read and the park
  * is never missed. Each parked request is answered exactly once: with the first batch after its cursor
  * (up to {@code limit}), with an empty answer at its cursor on timeout or {@link #close()}.
+ *
+ * <p>A poll whose cursor is behind what the hub already holds in memory (the usual case for a client
+ * asking again right after an answer while messages keep coming) is not parked at all: it is answered on
+ * its IO thread from {@link io.github.realtimepatterns.core.hub.ChannelHub#readRecent}, with no timer, no
+ * subscription and no thread hop. Answers are encoded once per distinct batch and reused as bytes.
  */
 public final class LongPollingHandler implements RealtimeHandler {
 
     private static final System.Logger LOG = System.getLogger(LongPollingHandler.class.getName());
     private static final AttachmentKey<ConnectionWatch> WATCH = AttachmentKey.create(ConnectionWatch.class);
+    /** Most bytes of encoded answers kept for reuse. */
+    private static final long ENCODED_BYTES = 4 << 20;
 
     private final RealtimeService service;
     private final HttpSettings settings;
@@ -57,6 +69,8 @@ public final class LongPollingHandler implements RealtimeHandler {
     private final Set<Parked> parked = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Encoded lastEncoded;
+    private final ConcurrentHashMap<AnswerKey, byte[]> encoded = new ConcurrentHashMap<>();
+    private final AtomicLong encodedBytes = new AtomicLong();
     private final LongAdder answeredAtOnce = new LongAdder();
     private final LongAdder woken = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
@@ -140,6 +154,13 @@ public final class LongPollingHandler implements RealtimeHandler {
                 Problems.send(exchange, 503, null, "the server is shutting down; retry later");
                 return;
             }
+            ReadResult ready = service.hub().readRecent(channel, cursor, limit);
+            if (ready != null && !ready.messages().isEmpty()) {
+                // Behind the head the hub knows: answered here from memory, nothing to park or read.
+                answeredAtOnce.increment();
+                sendJson(exchange, json(ready));
+                return;
+            }
             if (waitMillis == 0) {
                 Exchanges.dispatch(exchange, () -> {
                     answeredAtOnce.increment();
@@ -197,20 +218,54 @@ public final class LongPollingHandler implements RealtimeHandler {
     }
 
     /**
-     * The answer's JSON. One publish wakes every waiter of a channel with the same batch instance, so the
-     * last one encoded is kept: ten thousand waiters cost one encoding, not ten thousand.
+     * The answer's JSON as UTF-8. One publish wakes every waiter of a channel with the same batch instance,
+     * so the last one encoded is kept: ten thousand waiters cost one encoding, not ten thousand. Polls
+     * answered from memory get equal batches in new instances; those are found by what identifies their
+     * content (epoch and ids), in a cache cleared whenever it grows past {@link #ENCODED_BYTES}.
      */
-    private String json(ReadResult result) {
+    private byte[] json(ReadResult result) {
         Encoded last = lastEncoded;
         if (last != null && last.result == result) {
             return last.json;
         }
-        String json = WireJson.readResult(result);
+        AnswerKey key = AnswerKey.of(result);
+        byte[] json = key == null ? null : encoded.get(key);
+        if (json == null) {
+            json = WireJson.readResult(result).getBytes(StandardCharsets.UTF_8);
+            if (key != null) {
+                if (encodedBytes.addAndGet(json.length) > ENCODED_BYTES) {
+                    encoded.clear();
+                    encodedBytes.set(json.length);
+                }
+                encoded.put(key, json);
+            }
+        }
         lastEncoded = new Encoded(result, json);
         return json;
     }
 
-    private record Encoded(ReadResult result, String json) {
+    private static void sendJson(HttpServerExchange exchange, byte[] json) {
+        exchange.setStatusCode(200);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        exchange.getResponseSender().send(ByteBuffer.wrap(json));
+    }
+
+    private record Encoded(ReadResult result, byte[] json) {
+    }
+
+    /**
+     * What fixes the content of an honoured, non-empty batch: stored messages never change, so the same
+     * epoch, ids and flags always encode alike.
+     */
+    private record AnswerKey(String epoch, long first, long last, int count, long cursor, boolean hasMore) {
+        static AnswerKey of(ReadResult r) {
+            if (r.messages().isEmpty() || !r.honoured()) {
+                return null;
+            }
+            List<Message> m = r.messages();
+            return new AnswerKey(r.epoch(), m.get(0).id(), m.get(m.size() - 1).id(), m.size(), r.cursor(), r.hasMore());
+        }
     }
 
     /** The request parked on a connection now, so that the connection's close removes it. */
@@ -415,8 +470,8 @@ public final class LongPollingHandler implements RealtimeHandler {
         }
 
         private void send(ReadResult result) {
-            String json = json(result);
-            onIoThread(() -> Exchanges.sendJson(exchange, 200, json));
+            byte[] json = json(result);
+            onIoThread(() -> sendJson(exchange, json));
         }
 
         private void onIoThread(Runnable write) {

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -32,7 +33,8 @@ import org.HdrHistogram.Histogram;
  * Bounded in time, loopback only, stops by itself.
  *
  * <p>System properties: {@code perNode} (3000), {@code rate} (100 msg/s), {@code seconds} (30),
- * {@code nodeHeap} (512m).
+ * {@code nodeHeap} (512m), {@code nodeJvmArgs} (extra node JVM options, space-separated, {@code {i}} the node's
+ * index; e.g. {@code -XX:StartFlightRecording=duration=30s,filename=/tmp/lp{i}.jfr,settings=profile}).
  */
 public final class LongPollingBrokerBench {
 
@@ -54,12 +56,13 @@ public final class LongPollingBrokerBench {
 
     private void run() throws Exception {
         try (RedisServer redis = RedisServer.start(); BenchSupport.Cluster cluster = BenchSupport.Cluster.start(
-                redis.uri().toString(), 3, System.getProperty("nodeHeap", "512m"))) {
-            measure(redis, cluster.uris());
+                redis.uri().toString(), 3, System.getProperty("nodeHeap", "512m"), System.getProperty("nodeJvmArgs", ""))) {
+            measure(cluster);
         }
     }
 
-    private void measure(RedisServer redis, List<URI> nodes) throws Exception {
+    private void measure(BenchSupport.Cluster cluster) throws Exception {
+        List<URI> nodes = cluster.uris();
         int total = perNode * nodes.size();
         System.out.printf("long-polling-broker cluster run: %d nodes (one JVM each) x %d parked polls, one publisher at %d msg/s "
                 + "for %d s; shared redis-server and H2 server; clients in a fourth JVM; one shared 2-core machine (loopback)%n",
@@ -75,8 +78,13 @@ public final class LongPollingBrokerBench {
         long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         int count = rate * seconds;
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-        int failed = 0;
+        List<Long> nodeCpuBefore = cluster.cpuNanos();
+        long benchCpuBefore = benchCpuNanos();
+        long answersBefore = clients.answers.get();
+        AtomicLong failures = new AtomicLong();
         Histogram publishLag = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
+        List<CompletableFuture<?>> publishes = new ArrayList<>(count);
+        // On a fixed schedule and asynchronously: a slow answer never delays the next publish.
         for (int i = 0; i < count; i++) {
             long intended = start + i * periodNanos;
             long wait = intended - System.nanoTime();
@@ -84,15 +92,22 @@ public final class LongPollingBrokerBench {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
             URI node = nodes.get(i % nodes.size());
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(node.resolve("channels/bench/messages"))
+            publishes.add(HTTP.sendAsync(HttpRequest.newBuilder(node.resolve("channels/bench/messages"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"t\":" + intended + "}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 201) {
-                failed++;
-            }
-            publishLag.recordValue(Math.min(Math.max(0, System.nanoTime() - intended), publishLag.getHighestTrackableValue()));
+                    HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
+                        if (e != null || r.statusCode() != 201) {
+                            failures.incrementAndGet();
+                        }
+                        synchronized (publishLag) {
+                            publishLag.recordValue(Math.min(Math.max(0, System.nanoTime() - intended),
+                                    publishLag.getHighestTrackableValue()));
+                        }
+                        return null;
+                    }));
         }
+        CompletableFuture.allOf(publishes.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        int failed = (int) failures.get();
         long published = count - failed;
         long expected = published * total;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -100,6 +115,9 @@ public final class LongPollingBrokerBench {
             Thread.sleep(50);
         }
         long drainedMs = (System.nanoTime() - (start + count * periodNanos)) / 1_000_000;
+        List<Long> nodeCpuAfter = cluster.cpuNanos();
+        long benchCpuAfter = benchCpuNanos();
+        long answersInRun = clients.answers.get() - answersBefore;
         List<JsonNode> after = metrics(nodes);
         long delivered = clients.delivered.get();
         Histogram h = clients.latency;
@@ -130,8 +148,24 @@ public final class LongPollingBrokerBench {
                 storeQueries, storeQueries / (double) Math.max(1, delivered), hubReads, hubReads / (double) Math.max(1, delivered));
         System.out.printf("node wake-ups: %d polls woken, %d timed out; %d connections open at the end%n",
                 delta(parked, after, "woken"), delta(parked, after, "timedOut"), clients.open());
+        long wallNanos = System.nanoTime() - start;
+        long nodeCpu = 0;
+        StringBuilder perNode = new StringBuilder();
+        for (int i = 0; i < nodeCpuBefore.size(); i++) {
+            long used = nodeCpuAfter.get(i) - nodeCpuBefore.get(i);
+            nodeCpu += used;
+            perNode.append(i == 0 ? "" : ", ").append(String.format("%.1f s", used / 1e9));
+        }
+        System.out.printf("CPU from the first publish to the drain (%.1f s wall): nodes %s (%.1f s, %.0f us per poll answer), "
+                + "bench JVM (clients, publisher, H2) %.1f s; %d answers (%.0f per second)%n",
+                wallNanos / 1e9, perNode, nodeCpu / 1e9, nodeCpu / 1e3 / Math.max(1, answersInRun),
+                (benchCpuAfter - benchCpuBefore) / 1e9, answersInRun, answersInRun / (wallNanos / 1e9));
         System.out.printf("(before connecting the nodes had made %d store queries)%n", sum(before, "storeQueries"));
         clients.close();
+    }
+
+    private static long benchCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
     private static long delta(List<JsonNode> from, List<JsonNode> to, String name) {

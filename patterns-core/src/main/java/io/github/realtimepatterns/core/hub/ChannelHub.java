@@ -121,6 +121,34 @@ public final class ChannelHub implements AutoCloseable {
         return sub;
     }
 
+    /**
+     * What a read of {@code channel} after {@code cursor} returns now, answered from the channel's recent
+     * messages: no store read, no subscription, no thread hop; non-blocking, so an IO thread may call it.
+     * At most {@code limit} messages, contiguous from the cursor (with {@code hasMore} when more are known);
+     * empty when the cursor is at the known head. Null when memory cannot tell: the channel is not followed
+     * (no subscriber and not lingering), the change source is unhealthy, the cursor names another epoch or
+     * is outside the recent messages. A message published but not yet heard of is not included, exactly as
+     * for a join answered from memory.
+     *
+     * @throws io.github.realtimepatterns.core.ProtocolException when the channel name is invalid
+     */
+    public ReadResult readRecent(String channel, Cursor cursor, int limit) {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(cursor, "cursor");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
+        }
+        ChannelState state = channels.get(channel);
+        if (state == null) {
+            Channels.validate(channel); // only valid names are ever followed: no need to check a found one
+        }
+        Recent memory = state == null ? null : state.memory;
+        if (memory == null || closed.get() || !source.isHealthy()) {
+            return null;
+        }
+        return memory.after(cursor, limit);
+    }
+
     /** Subscribers on this node now. */
     public int subscriberCount() {
         return subscribers.get();
@@ -258,6 +286,8 @@ public final class ChannelHub implements AutoCloseable {
         long head = -1; // the highest id known to exist, -1 when unknown
         // The latest messages, contiguous in id; used for joins only while they end at the head.
         final java.util.ArrayDeque<Message> recent = new java.util.ArrayDeque<>();
+        // What readRecent may answer from (recent while it ends at the head), published for other threads.
+        volatile Recent memory;
 
         ChannelState(String name) {
             this.name = name;
@@ -312,6 +342,14 @@ public final class ChannelHub implements AutoCloseable {
         }
 
         void notified(Message message) {
+            try {
+                fanOut(message);
+            } finally {
+                refreshMemory();
+            }
+        }
+
+        private void fanOut(Message message) {
             if (subs.isEmpty()) {
                 // Keep the head true between subscribers (long-polls come and go), or forget it.
                 if (head >= 0 && message.id() == head + 1) {
@@ -473,6 +511,20 @@ public final class ChannelHub implements AutoCloseable {
         private void forget() {
             head = -1;
             recent.clear();
+            memory = null;
+        }
+
+        /** Publishes the recent messages for {@link #readRecent} while they end at the head; else none. */
+        private void refreshMemory() {
+            if (head < 0 || epoch == null || recent.isEmpty() || recent.peekLast().id() != head) {
+                memory = null;
+                return;
+            }
+            Recent now = memory;
+            if (now != null && now.head() == head && now.first() == recent.peekFirst().id() && now.epoch().equals(epoch)) {
+                return; // same epoch and ids: the same messages
+            }
+            memory = new Recent(epoch, recent.toArray(new Message[0]));
         }
 
         private void learn(ReadResult result) {
@@ -488,6 +540,7 @@ public final class ChannelHub implements AutoCloseable {
             if (!result.hasMore() && result.cursor() > head) {
                 head = result.cursor();
             }
+            refreshMemory();
         }
 
         private void deliver(Sub sub, ReadResult batch, boolean first) {
@@ -514,6 +567,38 @@ public final class ChannelHub implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "subscriber of channel " + name + " threw in onClose", e);
             }
+        }
+    }
+
+    /** A channel's recent messages, contiguous in id and ending at its head, frozen for other threads. */
+    private record Recent(String epoch, Message[] messages) {
+
+        long first() {
+            return messages[0].id();
+        }
+
+        long head() {
+            return messages[messages.length - 1].id();
+        }
+
+        /** Up to {@code limit} messages after {@code cursor}, or null when the cursor is not covered. */
+        ReadResult after(Cursor cursor, int limit) {
+            // A cursor without an epoch means the current stream, which is the one the hub has learned.
+            if (cursor.epoch() != null && !epoch.equals(cursor.epoch())) {
+                return null;
+            }
+            long after = cursor.after();
+            long head = head();
+            if (after == head) {
+                return ReadResult.empty(epoch, head);
+            }
+            if (after < first() - 1 || after > head) {
+                return null;
+            }
+            int from = (int) (after + 1 - first());
+            int to = (int) Math.min(messages.length, (long) from + limit);
+            List<Message> batch = java.util.Arrays.asList(messages).subList(from, to);
+            return new ReadResult(epoch, batch, messages[to - 1].id(), to < messages.length, false, false);
         }
     }
 

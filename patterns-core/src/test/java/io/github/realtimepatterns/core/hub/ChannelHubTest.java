@@ -271,6 +271,39 @@ class ChannelHubTest {
     }
 
     @Test
+    void readRecentAnswersFromMemoryUpToTheLimitAndNullWhenMemoryCannotTell() {
+        ChannelHub hub = hub(broker, Duration.ofMinutes(5), Duration.ofMillis(200));
+        assertThat(hub.readRecent("c", Cursor.after(0), 10)).as("channel not followed").isNull();
+        Recorder stay = new Recorder();
+        HubSubscription s = hub.subscribe("c", Cursor.after(0), stay);
+        Eventually.await(() -> !stay.batches.isEmpty(), "join");
+        for (int i = 1; i <= 4; i++) {
+            publish("c", i);
+        }
+        stay.got.awaitCount(4);
+        String epoch = stay.batches.get(0).epoch();
+        long reads = hub.storeReads();
+        ReadResult two = hub.readRecent("c", Cursor.of(epoch, 1), 2);
+        assertThat(two.messages()).extracting(Message::id).containsExactly(2L, 3L);
+        assertThat(two.cursor()).isEqualTo(3);
+        assertThat(two.hasMore()).isTrue();
+        ReadResult rest = hub.readRecent("c", Cursor.after(3), 10);
+        assertThat(rest.messages()).extracting(Message::id).containsExactly(4L);
+        assertThat(rest.hasMore()).isFalse();
+        assertThat(rest.epoch()).isEqualTo(epoch);
+        assertThat(hub.readRecent("c", Cursor.of(epoch, 4), 10).messages()).as("at the head").isEmpty();
+        assertThat(hub.readRecent("c", Cursor.of(epoch, 5), 10)).as("ahead of the head").isNull();
+        assertThat(hub.readRecent("c", Cursor.of("not-" + epoch, 1), 10)).as("another epoch").isNull();
+        assertThat(hub.storeReads()).isEqualTo(reads);
+        s.close();
+        publish("c", 5); // heard while lingering: memory stays true
+        Eventually.await(() -> hub.readRecent("c", Cursor.of(epoch, 4), 10) != null
+                && hub.readRecent("c", Cursor.of(epoch, 4), 10).messages().size() == 1, "the lingering channel learned #5");
+        Eventually.await(() -> hub.channelCount() == 0, "channel released");
+        assertThat(hub.readRecent("c", Cursor.of(epoch, 4), 10)).as("released").isNull();
+    }
+
+    @Test
     void aLingeringChannelIsReleasedWhenItsTimeIsUp() {
         ChannelHub hub = hub(broker, Duration.ofMinutes(5), Duration.ofMillis(100));
         hub.subscribe("c", Cursor.head(), new Recorder()).close();
