@@ -52,6 +52,7 @@ public final class LongPollingBrokerHandler implements RealtimeHandler {
         this.owned = List.copyOf(owned);
         RealtimeService service = polling.service();
         metrics.put("parked", polling::parkedCount);
+        metrics.put("waiting", polling::waitingCount);
         metrics.put("woken", polling::wokenCount);
         metrics.put("timedOut", polling::timedOutCount);
         metrics.put("disconnected", polling::disconnectedCount);

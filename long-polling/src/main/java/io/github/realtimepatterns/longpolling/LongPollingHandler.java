@@ -67,6 +67,7 @@ public final class LongPollingHandler implements RealtimeHandler {
     private final long maxWaitMillis;
     private final HttpHandler routes;
     private final Set<Parked> parked = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Encoded lastEncoded;
     private final ConcurrentHashMap<AnswerKey, byte[]> encoded = new ConcurrentHashMap<>();
@@ -85,6 +86,7 @@ public final class LongPollingHandler implements RealtimeHandler {
                 .get("/channels/{channel}/messages", this::poll)
                 .script("/realtime/long-polling.js", LongPollingHandler.class, "long-polling.js")
                 .metric("parked", this::parkedCount)
+                .metric("waiting", this::waitingCount)
                 .metric("answeredAtOnce", answeredAtOnce::sum)
                 .metric("woken", woken::sum)
                 .metric("timedOut", timedOut::sum)
@@ -110,6 +112,14 @@ public final class LongPollingHandler implements RealtimeHandler {
     /** Requests parked now, waiting for a message or their timeout. */
     public int parkedCount() {
         return parked.size();
+    }
+
+    /**
+     * Parked requests whose join is done and that now wait for a message or their timeout: the
+     * {@link #parkedCount()} minus those still being joined (their first read of the store or the hub).
+     */
+    public int waitingCount() {
+        return waiting.get();
     }
 
     /** Parked requests answered because a message arrived, since start. */
@@ -289,6 +299,7 @@ public final class LongPollingHandler implements RealtimeHandler {
         final Cursor cursor;
         final int limit;
         final AtomicBoolean done = new AtomicBoolean();
+        final AtomicBoolean waitingCounted = new AtomicBoolean();
         volatile HubSubscription subscription;
         volatile XnioExecutor.Key timer;
         private ChannelListener<? super ConduitStreamSourceChannel> httpReadListener; // IO thread only
@@ -312,6 +323,12 @@ public final class LongPollingHandler implements RealtimeHandler {
                 late = expired;
             }
             boolean news = !batch.messages().isEmpty() || !batch.honoured();
+            if (first && !news && !late && waitingCounted.compareAndSet(false, true)) {
+                waiting.incrementAndGet();
+                if (done.get() && waitingCounted.compareAndSet(true, false)) {
+                    waiting.decrementAndGet(); // answered meanwhile: finish() ran before the count
+                }
+            }
             if (news) {
                 if (finish(first ? answeredAtOnce : woken)) {
                     send(batch.limitTo(limit));
@@ -450,6 +467,9 @@ public final class LongPollingHandler implements RealtimeHandler {
             }
             if (outcome != null) {
                 outcome.increment();
+            }
+            if (waitingCounted.compareAndSet(true, false)) {
+                waiting.decrementAndGet();
             }
             parked.remove(this);
             XnioExecutor.Key t = timer;

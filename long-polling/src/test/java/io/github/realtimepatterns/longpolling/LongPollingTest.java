@@ -97,7 +97,9 @@ class LongPollingTest {
     }
 
     private void awaitParked(int n) {
-        Eventually.await(Eventually.DEFAULT, () -> handler.parkedCount() == n, () -> "parked == " + n + " but was " + handler.parkedCount());
+        Eventually.await(Eventually.DEFAULT, () -> handler.parkedCount() == n && handler.waitingCount() == n,
+                () -> "parked and waiting == " + n + " but were " + handler.parkedCount() + " and "
+                        + handler.waitingCount());
     }
 
     @Nested
@@ -182,6 +184,7 @@ class LongPollingTest {
                 assertThat(handler.service().hub().subscriberCount()).isEqualTo(1);
             }
             Eventually.await(Duration.ofSeconds(5), () -> handler.parkedCount() == 0, "parked back to 0");
+            assertThat(handler.waitingCount()).isZero();
             Eventually.await(Duration.ofSeconds(5), () -> handler.service().hub().subscriberCount() == 0,
                     "hub subscription closed");
             assertThat(handler.disconnectedCount()).isEqualTo(1);

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class StorePollerTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
