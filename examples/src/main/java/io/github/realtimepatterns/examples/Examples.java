@@ -17,7 +17,7 @@ public final class Examples {
             Usage: java -jar realtime-patterns-examples.jar COMMAND [flags]
 
             Commands:
-              compare   run every pattern under the same workload and print one table (about a minute)
+              compare   run every pattern under the same workload and print one table (about two minutes; --quick: ten seconds)
               demo      one server with every pattern mounted, and a web page with one pane per pattern
               cluster   N nodes of one pattern over Redis and a shared H2 server
               serve     one pattern alone (what compare and cluster start as child processes)
