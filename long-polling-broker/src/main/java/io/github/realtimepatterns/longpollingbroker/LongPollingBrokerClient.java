@@ -1,35 +1,20 @@
 package io.github.realtimepatterns.longpollingbroker;
 
-import io.github.realtimepatterns.core.Channels;
 import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.Message;
-import io.github.realtimepatterns.core.ProtocolException;
 import io.github.realtimepatterns.core.ReadResult;
-import io.github.realtimepatterns.core.RealtimeException;
-import io.github.realtimepatterns.core.WireJson;
-import io.github.realtimepatterns.core.client.Backoff;
 import io.github.realtimepatterns.core.client.ClientSubscription;
-import io.github.realtimepatterns.core.client.CursorGate;
 import io.github.realtimepatterns.core.client.HttpPublisher;
 import io.github.realtimepatterns.core.client.MessageListener;
+import io.github.realtimepatterns.core.client.ReadLoopClient;
 import io.github.realtimepatterns.core.client.RealtimeClient;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link RealtimeClient} for a long-polling cluster that balances its own polls: each subscription sends
@@ -46,43 +31,23 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LongPollingBrokerClient implements RealtimeClient {
 
-    private static final System.Logger LOG = System.getLogger(LongPollingBrokerClient.class.getName());
-
     private final List<URI> nodes;
     private final Duration wait;
     private final int limit;
     private final Duration requestTimeout;
-    private final Duration backoffMin;
-    private final Duration backoffMax;
-    private final ScheduledExecutorService scheduler;
-    private final HttpClient http;
+    private final ReadLoopClient loops;
     private final List<HttpPublisher> publishers;
     private final AtomicInteger nextPublisher = new AtomicInteger();
     private final AtomicInteger nextStart = new AtomicInteger();
-    private final AtomicLong requests = new AtomicLong();
-    private final Set<Loop> loops = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private LongPollingBrokerClient(Builder b) {
         this.nodes = b.nodes.stream().map(HttpPublisher::withSlash).toList();
         this.wait = b.wait;
         this.limit = b.limit;
         this.requestTimeout = b.requestTimeout;
-        this.backoffMin = b.backoffMin;
-        this.backoffMax = b.backoffMax;
-        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, r -> {
-            Thread t = new Thread(r, "rp-long-polling-broker-client");
-            t.setDaemon(true);
-            return t;
-        });
-        pool.setRemoveOnCancelPolicy(true);
-        this.scheduler = pool;
-        this.http = b.http != null ? b.http : HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .executor(pool)
-                .build();
-        this.publishers = nodes.stream().map(n -> new HttpPublisher(http, n, requestTimeout)).toList();
+        this.loops = new ReadLoopClient("long-poll", "rp-long-polling-broker-client", b.http, b.backoffMin,
+                b.backoffMax);
+        this.publishers = nodes.stream().map(n -> new HttpPublisher(loops.http(), n, requestTimeout)).toList();
     }
 
     /** A client with the defaults for the cluster nodes at {@code nodes} (like {@code http://host:8080/}). */
@@ -97,17 +62,9 @@ public final class LongPollingBrokerClient implements RealtimeClient {
 
     @Override
     public ClientSubscription subscribe(String channel, Cursor from, MessageListener listener) {
-        Channels.validate(channel);
-        Objects.requireNonNull(from, "from");
-        Objects.requireNonNull(listener, "listener");
-        if (closed.get()) {
-            throw new IllegalStateException("client is closed");
-        }
         // Subscriptions start on different nodes so that many of them spread over the cluster at once.
-        Loop loop = new Loop(channel, from, listener, Math.floorMod(nextStart.getAndIncrement(), nodes.size()));
-        loops.add(loop);
-        scheduler.execute(loop::poll);
-        return loop;
+        int firstNode = Math.floorMod(nextStart.getAndIncrement(), nodes.size());
+        return loops.subscribe(channel, from, listener, new RotatingPoller(channel, firstNode));
     }
 
     /** Publishes through the next node in turn; see {@link RealtimeClient#publish}. */
@@ -123,128 +80,39 @@ public final class LongPollingBrokerClient implements RealtimeClient {
 
     /** Poll requests sent by all subscriptions, since start. */
     public long requestCount() {
-        return requests.get();
+        return loops.requestCount();
     }
 
     /** Subscriptions running now. */
     public int subscriptionCount() {
-        return loops.size();
+        return loops.subscriptionCount();
     }
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        loops.forEach(Loop::close);
-        scheduler.shutdownNow();
+        loops.close();
     }
 
-    /** One subscription's poll loop; its steps run one at a time. */
-    private final class Loop implements ClientSubscription {
+    /** One subscription's reads: parked polls, each to the next node in turn. */
+    private final class RotatingPoller implements ReadLoopClient.Reader {
         private final String channel;
-        private final CursorGate gate;
-        private final Backoff backoff = new Backoff(backoffMin, backoffMax);
-        private int node; // touched by one step at a time
-        private volatile boolean open = true;
-        private volatile CompletableFuture<?> inFlight;
+        private int node;
 
-        Loop(String channel, Cursor from, MessageListener listener, int firstNode) {
+        RotatingPoller(String channel, int firstNode) {
             this.channel = channel;
-            this.gate = new CursorGate(channel, from, listener);
             this.node = firstNode;
         }
 
         @Override
-        public String channel() {
-            return channel;
-        }
-
-        @Override
-        public Cursor position() {
-            return gate.position();
-        }
-
-        @Override
-        public void close() {
-            open = false;
-            gate.close();
-            loops.remove(this);
-            CompletableFuture<?> f = inFlight;
-            if (f != null) {
-                f.cancel(true);
-            }
-        }
-
-        void poll() {
-            if (!open) {
-                return;
-            }
+        public ReadLoopClient.Read next(Cursor position) {
             URI base = nodes.get(node);
             node = (node + 1) % nodes.size();
-            Cursor p = gate.position();
-            StringBuilder query = new StringBuilder("channels/").append(channel).append("/messages?limit=").append(limit);
-            if (!p.isHead()) {
-                query.append("&after=").append(p.after());
-            }
-            if (p.epoch() != null) {
-                query.append("&epoch=").append(p.epoch());
-            }
-            // From the head, a plain read first: it tells the head, so what is published next counts as new.
-            long waitSeconds = p.isHead() ? 0 : Math.max(1, wait.toSeconds());
-            query.append("&wait=").append(waitSeconds);
-            HttpRequest request = HttpRequest.newBuilder(base.resolve(query.toString()))
-                    .timeout(requestTimeout.plusSeconds(waitSeconds))
-                    .header("Accept", "application/json")
-                    .GET()
-                    .build();
-            try {
-                requests.incrementAndGet();
-                inFlight = http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                        .whenCompleteAsync((response, error) -> answered(base, response, error), scheduler);
-            } catch (RuntimeException e) {
-                failed(e);
-            }
+            return ReadLoopClient.longPoll(base, channel, position, limit, wait, requestTimeout);
         }
 
-        private void answered(URI base, HttpResponse<String> response, Throwable error) {
-            if (!open) {
-                return;
-            }
-            try {
-                if (error != null) {
-                    failed(new RealtimeException("long-poll of " + channel + " at " + base + " failed: " + error, error));
-                    return;
-                }
-                int status = response.statusCode();
-                if (status != 200) {
-                    String detail = HttpPublisher.problemDetail(response.body());
-                    failed(status >= 400 && status < 500
-                            ? new ProtocolException(status, null, "long-poll of " + channel + " at " + base
-                                    + " answered " + status + ": " + detail)
-                            : new RealtimeException("long-poll of " + channel + " at " + base + " answered "
-                                    + status + ": " + detail));
-                    return;
-                }
-                ReadResult result = WireJson.parseReadResult(response.body());
-                gate.accept(result);
-                backoff.reset();
-                poll();
-            } catch (RuntimeException e) {
-                failed(e);
-            }
-        }
-
-        private void failed(Throwable error) {
-            gate.error(error);
-            if (!open) {
-                return;
-            }
-            try {
-                scheduler.schedule(this::poll, backoff.next().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                LOG.log(System.Logger.Level.DEBUG, "client closed; poll loop of " + channel + " ends");
-            }
+        @Override
+        public Duration afterRead(ReadResult result, HttpResponse<String> response, Cursor position) {
+            return Duration.ZERO;
         }
     }
 

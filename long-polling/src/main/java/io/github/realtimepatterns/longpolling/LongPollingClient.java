@@ -1,31 +1,18 @@
 package io.github.realtimepatterns.longpolling;
 
-import io.github.realtimepatterns.core.Channels;
 import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.Message;
-import io.github.realtimepatterns.core.ProtocolException;
 import io.github.realtimepatterns.core.ReadResult;
-import io.github.realtimepatterns.core.RealtimeException;
-import io.github.realtimepatterns.core.WireJson;
-import io.github.realtimepatterns.core.client.Backoff;
 import io.github.realtimepatterns.core.client.ClientSubscription;
-import io.github.realtimepatterns.core.client.CursorGate;
 import io.github.realtimepatterns.core.client.HttpPublisher;
 import io.github.realtimepatterns.core.client.MessageListener;
+import io.github.realtimepatterns.core.client.ReadLoopClient;
 import io.github.realtimepatterns.core.client.RealtimeClient;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link RealtimeClient} that long-polls {@code GET /channels/{c}/messages?after=ID&wait=SECONDS}.
@@ -40,40 +27,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class LongPollingClient implements RealtimeClient {
 
-    private static final System.Logger LOG = System.getLogger(LongPollingClient.class.getName());
-
     private final URI base;
     private final Duration wait;
     private final int limit;
     private final Duration requestTimeout;
-    private final Duration backoffMin;
-    private final Duration backoffMax;
-    private final ScheduledExecutorService scheduler;
-    private final HttpClient http;
+    private final ReadLoopClient loops;
     private final HttpPublisher publisher;
-    private final Set<Loop> loops = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private LongPollingClient(Builder b) {
         this.base = HttpPublisher.withSlash(b.base);
         this.wait = b.wait;
         this.limit = b.limit;
         this.requestTimeout = b.requestTimeout;
-        this.backoffMin = b.backoffMin;
-        this.backoffMax = b.backoffMax;
-        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, r -> {
-            Thread t = new Thread(r, "rp-long-polling-client");
-            t.setDaemon(true);
-            return t;
-        });
-        pool.setRemoveOnCancelPolicy(true);
-        this.scheduler = pool;
-        this.http = b.http != null ? b.http : HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .executor(pool)
-                .build();
-        this.publisher = new HttpPublisher(http, base, requestTimeout);
+        this.loops = new ReadLoopClient("long-poll", "rp-long-polling-client", b.http, b.backoffMin, b.backoffMax);
+        this.publisher = new HttpPublisher(loops.http(), base, requestTimeout);
     }
 
     /** A client with the defaults for a long-polling server at {@code base} (like {@code http://host:8080/}). */
@@ -88,16 +55,7 @@ public final class LongPollingClient implements RealtimeClient {
 
     @Override
     public ClientSubscription subscribe(String channel, Cursor from, MessageListener listener) {
-        Channels.validate(channel);
-        Objects.requireNonNull(from, "from");
-        Objects.requireNonNull(listener, "listener");
-        if (closed.get()) {
-            throw new IllegalStateException("client is closed");
-        }
-        Loop loop = new Loop(channel, from, listener);
-        loops.add(loop);
-        scheduler.execute(loop::poll);
-        return loop;
+        return loops.subscribe(channel, from, listener, new LongPoller(channel));
     }
 
     @Override
@@ -107,119 +65,30 @@ public final class LongPollingClient implements RealtimeClient {
 
     /** Subscriptions running now. */
     public int subscriptionCount() {
-        return loops.size();
+        return loops.subscriptionCount();
     }
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        loops.forEach(Loop::close);
-        scheduler.shutdownNow();
+        loops.close();
     }
 
-    /** One subscription's poll loop; its steps run one at a time. */
-    private final class Loop implements ClientSubscription {
+    /** One subscription's reads: parked polls, one after the other. */
+    private final class LongPoller implements ReadLoopClient.Reader {
         private final String channel;
-        private final CursorGate gate;
-        private final Backoff backoff = new Backoff(backoffMin, backoffMax);
-        private volatile boolean open = true;
-        private volatile CompletableFuture<?> inFlight;
 
-        Loop(String channel, Cursor from, MessageListener listener) {
+        LongPoller(String channel) {
             this.channel = channel;
-            this.gate = new CursorGate(channel, from, listener);
         }
 
         @Override
-        public String channel() {
-            return channel;
+        public ReadLoopClient.Read next(Cursor position) {
+            return ReadLoopClient.longPoll(base, channel, position, limit, wait, requestTimeout);
         }
 
         @Override
-        public Cursor position() {
-            return gate.position();
-        }
-
-        @Override
-        public void close() {
-            open = false;
-            gate.close();
-            loops.remove(this);
-            CompletableFuture<?> f = inFlight;
-            if (f != null) {
-                f.cancel(true);
-            }
-        }
-
-        void poll() {
-            if (!open) {
-                return;
-            }
-            Cursor p = gate.position();
-            StringBuilder query = new StringBuilder("channels/").append(channel).append("/messages?limit=").append(limit);
-            if (!p.isHead()) {
-                query.append("&after=").append(p.after());
-            }
-            if (p.epoch() != null) {
-                query.append("&epoch=").append(p.epoch());
-            }
-            // From the head, a plain read first: it tells the head, so what is published next counts as new.
-            long waitSeconds = p.isHead() ? 0 : Math.max(1, wait.toSeconds());
-            query.append("&wait=").append(waitSeconds);
-            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(query.toString()))
-                    .timeout(requestTimeout.plusSeconds(waitSeconds))
-                    .header("Accept", "application/json")
-                    .GET();
-            try {
-                inFlight = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
-                        .whenCompleteAsync(this::answered, scheduler);
-            } catch (RuntimeException e) {
-                failed(e);
-            }
-        }
-
-        private void answered(HttpResponse<String> response, Throwable error) {
-            if (!open) {
-                return;
-            }
-            try {
-                if (error != null) {
-                    failed(new RealtimeException("long-poll of " + channel + " at " + base + " failed: " + error, error));
-                    return;
-                }
-                int status = response.statusCode();
-                if (status != 200) {
-                    String detail = HttpPublisher.problemDetail(response.body());
-                    failed(status >= 400 && status < 500
-                            ? new ProtocolException(status, null, "long-poll of " + channel + " answered " + status + ": " + detail)
-                            : new RealtimeException("long-poll of " + channel + " answered " + status + ": " + detail));
-                    return;
-                }
-                ReadResult result = WireJson.parseReadResult(response.body());
-                gate.accept(result);
-                backoff.reset();
-                poll();
-            } catch (RuntimeException e) {
-                failed(e);
-            }
-        }
-
-        private void failed(Throwable error) {
-            gate.error(error);
-            schedule(backoff.next());
-        }
-
-        private void schedule(Duration delay) {
-            if (!open) {
-                return;
-            }
-            try {
-                scheduler.schedule(this::poll, delay.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                LOG.log(System.Logger.Level.DEBUG, "client closed; poll loop of " + channel + " ends");
-            }
+        public Duration afterRead(ReadResult result, HttpResponse<String> response, Cursor position) {
+            return Duration.ZERO;
         }
     }
 
