@@ -153,6 +153,11 @@ class InJvmClusterIT {
                         "live delivery to resume after Redis returns");
                 System.out.printf("round %d: delivery resumed %d ms after the restart%n", round + 1,
                         (System.nanoTime() - restartedAt) / 1_000_000);
+                // The next outage must find every node connected again, or one reconnect covers two outages.
+                int outages = round + 1;
+                Eventually.await(Duration.ofSeconds(10), () -> nodes.stream().allMatch(
+                        n -> n.metric("brokerReconnects") >= outages && n.metric("brokerHealthy") == 1),
+                        "every node reconnected to Redis");
             }
             publishing.set(false);
             publisher.get(30, TimeUnit.SECONDS);
