@@ -6,10 +6,10 @@ import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.client.ClientSubscription;
 import io.github.realtimepatterns.core.client.HttpPublisher;
 import io.github.realtimepatterns.core.client.MessageListener;
+import io.github.realtimepatterns.core.client.ReadLoopBuilder;
 import io.github.realtimepatterns.core.client.ReadLoopClient;
 import io.github.realtimepatterns.core.client.RealtimeClient;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Objects;
@@ -37,9 +37,9 @@ public final class LongPollingClient implements RealtimeClient {
     private LongPollingClient(Builder b) {
         this.base = HttpPublisher.withSlash(b.base);
         this.wait = b.wait;
-        this.limit = b.limit;
-        this.requestTimeout = b.requestTimeout;
-        this.loops = new ReadLoopClient("long-poll", "rp-long-polling-client", b.http, b.backoffMin, b.backoffMax);
+        this.limit = b.limit();
+        this.requestTimeout = b.requestTimeout();
+        this.loops = b.newLoop("long-poll", "rp-long-polling-client");
         this.publisher = new HttpPublisher(loops.http(), base, requestTimeout);
     }
 
@@ -93,14 +93,9 @@ public final class LongPollingClient implements RealtimeClient {
     }
 
     /** Settings of a {@link LongPollingClient}; validated at once. */
-    public static final class Builder {
+    public static final class Builder extends ReadLoopBuilder<Builder> {
         private final URI base;
         private Duration wait = Duration.ofSeconds(25);
-        private int limit = 100;
-        private Duration requestTimeout = Duration.ofSeconds(10);
-        private Duration backoffMin = Duration.ofMillis(250);
-        private Duration backoffMax = Duration.ofSeconds(30);
-        private HttpClient http;
 
         private Builder(URI base) {
             this.base = Objects.requireNonNull(base, "base");
@@ -119,50 +114,14 @@ public final class LongPollingClient implements RealtimeClient {
             return this;
         }
 
-        /** Messages per answer, 1..1000 (default 100). */
-        public Builder limit(int limit) {
-            if (limit < 1 || limit > 1000) {
-                throw new IllegalArgumentException("limit must be in 1..1000 but was " + limit);
-            }
-            this.limit = limit;
-            return this;
-        }
-
-        /** Longest wait for one answer beyond the poll's own {@code wait} (default 10 s). */
-        public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = positive("requestTimeout", timeout);
-            return this;
-        }
-
-        /** Backoff after failures: from {@code min} doubling up to {@code max}, with jitter (250 ms .. 30 s). */
-        public Builder backoff(Duration min, Duration max) {
-            positive("backoff min", min);
-            positive("backoff max", max);
-            if (max.compareTo(min) < 0) {
-                throw new IllegalArgumentException("backoff max must be >= min but was " + max + " < " + min);
-            }
-            this.backoffMin = min;
-            this.backoffMax = max;
-            return this;
-        }
-
-        /** The JDK client to use (share one among many clients; force HTTP/1.1). Default: a new one. */
-        public Builder httpClient(HttpClient http) {
-            this.http = Objects.requireNonNull(http, "http");
+        @Override
+        protected Builder self() {
             return this;
         }
 
         /** The client. */
         public LongPollingClient build() {
             return new LongPollingClient(this);
-        }
-
-        private static Duration positive(String name, Duration d) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be > 0 but was " + d);
-            }
-            return d;
         }
     }
 }
