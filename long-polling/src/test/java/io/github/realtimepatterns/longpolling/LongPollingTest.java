@@ -7,7 +7,7 @@ import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.WireJson;
-import io.github.realtimepatterns.core.broker.StorePoller;
+import io.github.realtimepatterns.core.change.StorePoller;
 import io.github.realtimepatterns.core.http.Authorizer;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.PatternServer;

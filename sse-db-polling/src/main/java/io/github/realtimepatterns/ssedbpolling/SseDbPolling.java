@@ -1,7 +1,7 @@
 package io.github.realtimepatterns.ssedbpolling;
 
 import io.github.realtimepatterns.core.broker.Broker;
-import io.github.realtimepatterns.core.broker.ChangeSource;
+import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.store.MessageStore;
 import java.time.Duration;

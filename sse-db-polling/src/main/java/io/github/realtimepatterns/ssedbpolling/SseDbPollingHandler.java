@@ -1,8 +1,8 @@
 package io.github.realtimepatterns.ssedbpolling;
 
 import io.github.realtimepatterns.core.Cursor;
-import io.github.realtimepatterns.core.broker.ChangeSource;
-import io.github.realtimepatterns.core.broker.StorePoller;
+import io.github.realtimepatterns.core.change.ChangeSource;
+import io.github.realtimepatterns.core.change.StorePoller;
 import io.github.realtimepatterns.core.http.Authorizer;
 import io.github.realtimepatterns.core.http.Exchanges;
 import io.github.realtimepatterns.core.http.HttpSettings;

@@ -3,7 +3,7 @@ package io.github.realtimepatterns.ssedbpolling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.realtimepatterns.core.Cursor;
-import io.github.realtimepatterns.core.broker.StorePoller;
+import io.github.realtimepatterns.core.change.StorePoller;
 import io.github.realtimepatterns.core.client.ClientSubscription;
 import io.github.realtimepatterns.core.client.HttpPublisher;
 import io.github.realtimepatterns.core.http.PatternServer;

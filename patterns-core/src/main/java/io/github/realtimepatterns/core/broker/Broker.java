@@ -1,5 +1,7 @@
 package io.github.realtimepatterns.core.broker;
 
+import io.github.realtimepatterns.core.change.ChangeSource;
+
 import io.github.realtimepatterns.core.Message;
 
 /**

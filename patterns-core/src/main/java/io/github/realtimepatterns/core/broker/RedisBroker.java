@@ -1,5 +1,8 @@
 package io.github.realtimepatterns.core.broker;
 
+import io.github.realtimepatterns.core.change.ChangeListener;
+import io.github.realtimepatterns.core.change.Subscription;
+
 import io.github.realtimepatterns.core.BrokerException;
 import io.github.realtimepatterns.core.Channels;
 import io.github.realtimepatterns.core.Message;

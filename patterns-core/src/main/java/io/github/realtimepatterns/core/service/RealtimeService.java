@@ -7,7 +7,7 @@ import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.WireJson;
 import io.github.realtimepatterns.core.broker.Broker;
-import io.github.realtimepatterns.core.broker.ChangeSource;
+import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.broker.InJvmBroker;
 import io.github.realtimepatterns.core.hub.ChannelHub;
 import io.github.realtimepatterns.core.hub.HubSubscription;

@@ -1,5 +1,8 @@
 package io.github.realtimepatterns.core.broker;
 
+import io.github.realtimepatterns.core.change.ChangeListener;
+import io.github.realtimepatterns.core.change.Subscription;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,6 @@
 package io.github.realtimepatterns.ssedbpolling.bench;
 
-import io.github.realtimepatterns.core.broker.StorePoller;
+import io.github.realtimepatterns.core.change.StorePoller;
 import io.github.realtimepatterns.core.http.PatternServer;
 import io.github.realtimepatterns.core.standalone.Env;
 import io.github.realtimepatterns.core.store.MessageStore;

@@ -1,4 +1,4 @@
-package io.github.realtimepatterns.core.broker;
+package io.github.realtimepatterns.core.change;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.github.realtimepatterns.core.broker;
+package io.github.realtimepatterns.core.change;
 
 /** An active subscription to a {@link ChangeSource}. {@link #close()} is idempotent and thread-safe. */
 public interface Subscription extends AutoCloseable {

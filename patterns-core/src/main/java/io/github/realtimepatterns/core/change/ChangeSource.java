@@ -1,7 +1,7 @@
-package io.github.realtimepatterns.core.broker;
+package io.github.realtimepatterns.core.change;
 
 /**
- * How a node hears that channels have new messages: a {@link Broker}'s notifications, or a
+ * How a node hears that channels have new messages: a {@link io.github.realtimepatterns.core.broker.Broker}'s notifications, or a
  * {@link StorePoller} that reads the store on an interval.
  *
  * <p>Thread-safe. Subscriptions are independent: closing one does not affect others on the same

@@ -1,4 +1,4 @@
-package io.github.realtimepatterns.core.broker;
+package io.github.realtimepatterns.core.change;
 
 import io.github.realtimepatterns.core.Channels;
 import io.github.realtimepatterns.core.Cursor;
