@@ -5,8 +5,12 @@ import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.StoreException;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -33,13 +38,16 @@ import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.TemplateEngine;
 
 /**
  * A store in two SQL tables, {@code <prefix>channels} (name, epoch, last_id, created_at) and {@code
- * <prefix>messages} (channel, id, data, created_at), through Jdbi over a small {@link ConnectionPool}. The
- * same schema and SQL run on H2 (embedded or server) and PostgreSQL.
+ * <prefix>messages} (channel, id, data, created_at), through Jdbi: over a HikariCP pool of its own for a
+ * URL (closed with the store), or over the application's {@code DataSource} or {@code Jdbi} (used as given,
+ * never closed). The same schema and SQL run on H2 (embedded or server) and PostgreSQL. Every statement has
+ * the options' statement timeout.
  *
  * <p>Ids are gap-free in commit order: an append increments the channel row's {@code last_id} (which
  * locks that row until commit), reads it back and inserts the message in the same transaction, so the
@@ -58,7 +66,8 @@ final class JdbcMessageStore implements MessageStore {
     private final JdbcOptions options;
     private final Retention retention;
     private final Clock clock;
-    private final ConnectionPool pool;
+    private final HikariDataSource ownedPool; // null over the application's DataSource or Jdbi
+    private final String source; // what the messages name: the URL without its query, or the DataSource
     private final Jdbi jdbi;
     private final String channelsTable;
     private final String messagesTable;
@@ -70,18 +79,41 @@ final class JdbcMessageStore implements MessageStore {
     private final Object schemaLock = new Object();
     private volatile boolean migrated;
 
+    /** Over a pool of its own for {@code options.url()}, closed with the store. */
     JdbcMessageStore(JdbcOptions options, boolean shutdownOnClose) {
-        this.options = Objects.requireNonNull(options, "options");
+        this(requireUrl(options), StoreConnections.pool(options), shutdownOnClose);
+    }
+
+    private JdbcMessageStore(JdbcOptions options, HikariDataSource pool, boolean shutdownOnClose) {
+        this(options, Jdbi.create(pool), pool, StoreConnections.safe(options.url()), shutdownOnClose);
+    }
+
+    /** Over the application's {@code dataSource}: used as given, never closed. */
+    JdbcMessageStore(DataSource dataSource, JdbcOptions options) {
+        this(requireNoUrl(options), Jdbi.create(Objects.requireNonNull(dataSource, "dataSource")), null,
+                "DataSource " + dataSource, false);
+    }
+
+    /** Over the application's {@code jdbi}: each connection is borrowed from it; its settings stay untouched. */
+    JdbcMessageStore(Jdbi application, JdbcOptions options) {
+        this(requireNoUrl(options), Jdbi.create(StoreConnections.borrowing(Objects.requireNonNull(application, "jdbi"))),
+                null, "Jdbi " + application, false);
+    }
+
+    private JdbcMessageStore(JdbcOptions options, Jdbi jdbi, HikariDataSource ownedPool, String source,
+            boolean shutdownOnClose) {
+        this.options = options;
         this.retention = options.retention();
         this.clock = options.clock();
         this.shutdownOnClose = shutdownOnClose;
         this.channelsTable = options.tablePrefix() + "channels";
         this.messagesTable = options.tablePrefix() + "messages";
         this.trimEvery = Math.max(1, Math.min(100, retention.maxMessages() / 10));
-        this.pool = new ConnectionPool(withH2Defaults(options.url()), options.user(), options.password(),
-                options.maxConnections(), options.connectionTimeout());
-        this.jdbi = Jdbi.create(pool);
+        this.ownedPool = ownedPool;
+        this.source = source;
+        this.jdbi = jdbi;
         jdbi.setTemplateEngine(TemplateEngine.NOP); // our SQL has '<' comparisons and no templates
+        jdbi.getConfig(SqlStatements.class).setQueryTimeout(StoreConnections.queryTimeoutSeconds(options.statementTimeout()));
         jdbi.setSqlLogger(new SqlLogger() {
             @Override
             public void logBeforeExecution(StatementContext context) {
@@ -109,12 +141,22 @@ final class JdbcMessageStore implements MessageStore {
         return new JdbcMessageStore(JdbcOptions.builder(url).retention(retention).clock(clock).build(), true);
     }
 
-    /** H2 waits 1 s for a row lock by default; appends queue on the channel row, so allow longer. */
-    private static String withH2Defaults(String url) {
-        if (url.startsWith("jdbc:h2:") && !url.toUpperCase().contains("LOCK_TIMEOUT=")) {
-            return url + ";LOCK_TIMEOUT=10000";
+    private static JdbcOptions requireUrl(JdbcOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (options.url() == null) {
+            throw new IllegalArgumentException("options name no JDBC URL: make them with JdbcOptions.builder(url), "
+                    + "or pass the DataSource or Jdbi they are for");
         }
-        return url;
+        return options;
+    }
+
+    private static JdbcOptions requireNoUrl(JdbcOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (options.url() != null) {
+            throw new IllegalArgumentException("options name the URL " + StoreConnections.safe(options.url())
+                    + " but the store is over a given DataSource or Jdbi: make them with JdbcOptions.builder()");
+        }
+        return options;
     }
 
     /** Creates both tables and the index if missing; idempotent and safe when several processes race. */
@@ -442,7 +484,7 @@ final class JdbcMessageStore implements MessageStore {
         try {
             jdbi.useHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
         } catch (JdbiException e) {
-            throw failure("health check of " + options.url(), e);
+            throw failure("health check of " + source, e);
         }
     }
 
@@ -459,34 +501,37 @@ final class JdbcMessageStore implements MessageStore {
         if (ageTrimmer != null) {
             ageTrimmer.shutdownNow();
         }
+        if (ownedPool != null) {
+            ownedPool.close();
+        }
         if (shutdownOnClose) {
-            try (var connection = pool.getConnection(); var statement = connection.createStatement()) {
+            // After the pool, so that no pooled connection re-creates the database once it is dropped.
+            try (Connection connection = DriverManager.getConnection(options.url());
+                    Statement statement = connection.createStatement()) {
                 queries.increment();
                 statement.execute("SHUTDOWN"); // drops the in-memory database
             } catch (SQLException e) {
                 LOG.log(System.Logger.Level.WARNING, "dropping in-memory database failed: " + e.getMessage());
             }
         }
-        pool.close();
     }
 
     @Override
     public String toString() {
-        return "JdbcMessageStore[" + options + "]";
+        return "JdbcMessageStore[" + source + ", tablePrefix=" + options.tablePrefix() + "]";
     }
 
     private void checkOpen() {
         if (closed.get()) {
-            throw new StoreException("store " + options.url() + " is closed");
+            throw new StoreException("store " + source + " is closed");
         }
     }
 
     private StoreException failure(String operation, RuntimeException e) {
         if (closed.get()) {
-            return new StoreException(operation + " failed: store " + options.url() + " is closed", e);
+            return new StoreException(operation + " failed: store " + source + " is closed", e);
         }
-        pool.discardBrokenIdle();
-        return new StoreException(operation + " failed on " + options.url() + ": " + rootMessage(e), e);
+        return new StoreException(operation + " failed on " + source + ": " + rootMessage(e), e);
     }
 
     private static String rootMessage(Throwable e) {

@@ -7,12 +7,16 @@ import java.util.regex.Pattern;
 
 /**
  * How to reach and use a JDBC message store (H2 embedded or server, PostgreSQL): the URL and
- * credentials, the table prefix, the retention, the clock and the pool size. Immutable and thread-safe;
- * made by {@link #builder(String)}.
+ * credentials, the table prefix, the retention, the clock, the pool size and the time limits. Immutable
+ * and thread-safe; made by {@link #builder(String)} for a database the library connects to itself
+ * (through a HikariCP pool it opens and closes), or by {@link #builder()} for the application's own
+ * {@code DataSource} or {@code Jdbi} ({@link MessageStores#jdbc(javax.sql.DataSource, JdbcOptions)}),
+ * where the URL, credentials and pool settings are the application's.
  *
  * <p>Defaults: no user or password (or those in the URL), table prefix {@code rp_}, {@link
- * Retention#DEFAULT}, {@link Clock#systemUTC()}, at most 10 pooled connections, a 10 s wait for a free
- * connection.
+ * Retention#DEFAULT}, {@link Clock#systemUTC()}, at most 10 pooled connections, a 2 s wait for a free
+ * connection, a 2 s limit on each SQL statement: together they bound how long a publish can take while
+ * the database is slow or unreachable.
  */
 public final class JdbcOptions {
 
@@ -26,6 +30,7 @@ public final class JdbcOptions {
     private final Clock clock;
     private final int maxConnections;
     private final Duration connectionTimeout;
+    private final Duration statementTimeout;
 
     private JdbcOptions(Builder b) {
         this.url = b.url;
@@ -36,6 +41,7 @@ public final class JdbcOptions {
         this.clock = b.clock;
         this.maxConnections = b.maxConnections;
         this.connectionTimeout = b.connectionTimeout;
+        this.statementTimeout = b.statementTimeout;
     }
 
     /**
@@ -45,10 +51,19 @@ public final class JdbcOptions {
      * @throws IllegalArgumentException if {@code url} does not start with {@code jdbc:}
      */
     public static Builder builder(String url) {
+        Objects.requireNonNull(url, "url");
         return new Builder(url);
     }
 
-    /** The JDBC URL. */
+    /**
+     * Options for a store over the application's {@code DataSource} or {@code Jdbi}: the table prefix,
+     * retention, clock and statement timeout apply; there is no URL, and the pool is the application's.
+     */
+    public static Builder builder() {
+        return new Builder(null);
+    }
+
+    /** The JDBC URL, or {@code null} when the options are for the application's {@code DataSource}. */
     public String url() {
         return url;
     }
@@ -83,14 +98,20 @@ public final class JdbcOptions {
         return maxConnections;
     }
 
-    /** Longest wait for a free pooled connection before an operation fails. */
+    /** Longest wait for a free pooled connection before an operation fails (pool the library opens only). */
     public Duration connectionTimeout() {
         return connectionTimeout;
     }
 
+    /** Longest run of one SQL statement before it is cancelled and the operation fails; zero for no limit. */
+    public Duration statementTimeout() {
+        return statementTimeout;
+    }
+
     @Override
     public String toString() {
-        return "JdbcOptions[url=" + url + ", tablePrefix=" + tablePrefix + ", retention=" + retention + "]";
+        return "JdbcOptions[" + (url == null ? "" : "url=" + url + ", ") + "tablePrefix=" + tablePrefix
+                + ", retention=" + retention + "]";
     }
 
     /** Builds {@link JdbcOptions}; each setter validates at once. Not thread-safe. */
@@ -102,11 +123,11 @@ public final class JdbcOptions {
         private Retention retention = Retention.DEFAULT;
         private Clock clock = Clock.systemUTC();
         private int maxConnections = 10;
-        private Duration connectionTimeout = Duration.ofSeconds(10);
+        private Duration connectionTimeout = Duration.ofSeconds(2);
+        private Duration statementTimeout = Duration.ofSeconds(2);
 
         private Builder(String url) {
-            Objects.requireNonNull(url, "url");
-            if (!url.startsWith("jdbc:")) {
+            if (url != null && !url.startsWith("jdbc:")) {
                 throw new IllegalArgumentException("url must start with jdbc: but was " + url);
             }
             this.url = url;
@@ -150,13 +171,30 @@ public final class JdbcOptions {
             return this;
         }
 
-        /** Longest wait for a free connection, positive. Default 10 s. */
+        /**
+         * Longest wait for a free connection of the pool the library opens for a URL, at least 250 ms
+         * (HikariCP's floor). Default 2 s.
+         */
         public Builder connectionTimeout(Duration connectionTimeout) {
             Objects.requireNonNull(connectionTimeout, "connectionTimeout");
-            if (connectionTimeout.isNegative() || connectionTimeout.isZero()) {
-                throw new IllegalArgumentException("connectionTimeout must be > 0 but was " + connectionTimeout);
+            if (connectionTimeout.compareTo(Duration.ofMillis(250)) < 0) {
+                throw new IllegalArgumentException("connectionTimeout must be >= 250ms but was " + connectionTimeout);
             }
             this.connectionTimeout = connectionTimeout;
+            return this;
+        }
+
+        /**
+         * Longest run of one SQL statement, in whole seconds (JDBC's unit; a fraction counts as a whole
+         * second), or {@link Duration#ZERO} for no limit. A statement past it is cancelled and the operation
+         * fails with a {@code StoreException}; on H2 it also bounds the wait for a row lock. Default 2 s.
+         */
+        public Builder statementTimeout(Duration statementTimeout) {
+            Objects.requireNonNull(statementTimeout, "statementTimeout");
+            if (statementTimeout.isNegative()) {
+                throw new IllegalArgumentException("statementTimeout must be >= 0 but was " + statementTimeout);
+            }
+            this.statementTimeout = statementTimeout;
             return this;
         }
 

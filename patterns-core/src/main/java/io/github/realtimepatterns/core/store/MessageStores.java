@@ -3,16 +3,23 @@ package io.github.realtimepatterns.core.store;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Creates the stores this library ships: in-memory, and JDBC (embedded H2 by default, an H2 server or
  * PostgreSQL for many nodes). Every store returned is thread-safe and must be closed.
  *
+ * <p>A JDBC store runs over the application's own pool when it has one ({@link #jdbc(DataSource)}, {@link
+ * #jdbc(Jdbi)}: used as given, never closed by the store), or over a HikariCP pool it opens for a URL
+ * ({@link #jdbc(String)}, closed with the store).
+ *
  * <p>JDBC stores create their two tables ({@code <prefix>channels}, {@code <prefix>messages}, prefix
  * {@code rp_} by default) on first use; {@link #migrate(JdbcOptions)} creates them ahead of time. They
  * connect lazily: creating one never fails because the database is down; its first operation, or {@link
- * MessageStore#checkHealth()}, does. The PostgreSQL driver ({@code org.postgresql:postgresql}) is not a
- * dependency of this library: add it to use a PostgreSQL URL.
+ * MessageStore#checkHealth()}, does. Neither JDBC driver is a dependency of the library modules: add
+ * {@code com.h2database:h2} for the embedded store and {@code org.postgresql:postgresql} for a PostgreSQL
+ * URL; without the driver for a URL, creating the store throws {@link IllegalStateException} naming it.
  */
 public final class MessageStores {
 
@@ -70,9 +77,48 @@ public final class MessageStores {
         return jdbc(JdbcOptions.builder(url).credentials(user, password).build());
     }
 
-    /** A JDBC store configured by {@code options} (table prefix, retention, clock, pool size). */
+    /** A JDBC store configured by {@code options} (table prefix, retention, clock, pool size, timeouts). */
     public static MessageStore jdbc(JdbcOptions options) {
         return new JdbcMessageStore(options, false);
+    }
+
+    /**
+     * A JDBC store over the application's {@code dataSource} (a HikariCP pool, say), with the default table
+     * prefix, retention and statement timeout. The data source is used as given: the store never closes it,
+     * and its pool size and connection timeout are the application's.
+     */
+    public static MessageStore jdbc(DataSource dataSource) {
+        return jdbc(dataSource, JdbcOptions.builder().build());
+    }
+
+    /**
+     * A JDBC store over the application's {@code dataSource}, configured by {@code options} made with
+     * {@link JdbcOptions#builder()} (table prefix, retention, clock, statement timeout). Never closes it.
+     *
+     * @throws IllegalArgumentException if {@code options} name a URL
+     */
+    public static MessageStore jdbc(DataSource dataSource, JdbcOptions options) {
+        return new JdbcMessageStore(dataSource, options);
+    }
+
+    /**
+     * A JDBC store over the application's {@code jdbi}, with the default table prefix, retention and
+     * statement timeout. Each operation borrows a handle of {@code jdbi} for its connection and closes it
+     * after; the store's own settings (statement timeout, no templating) never change {@code jdbi}'s, and
+     * the store never closes what {@code jdbi} connects through.
+     */
+    public static MessageStore jdbc(Jdbi jdbi) {
+        return jdbc(jdbi, JdbcOptions.builder().build());
+    }
+
+    /**
+     * A JDBC store over the application's {@code jdbi}, configured by {@code options} made with {@link
+     * JdbcOptions#builder()}; see {@link #jdbc(Jdbi)}.
+     *
+     * @throws IllegalArgumentException if {@code options} name a URL
+     */
+    public static MessageStore jdbc(Jdbi jdbi, JdbcOptions options) {
+        return new JdbcMessageStore(jdbi, options);
     }
 
     /**
