@@ -25,6 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocketFactory;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -35,6 +37,7 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.JedisSocketFactory;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -61,6 +64,13 @@ import redis.clients.jedis.exceptions.JedisException;
  *
  * <p>Listener calls come on the subscriber thread, one at a time: they must return quickly.
  *
+ * <p>Where it connects: a URL ({@code redis://} or, over TLS, {@code rediss://}: {@link #builder(String)}),
+ * or the application's address and {@link JedisClientConfig} ({@link #builder(HostAndPort,
+ * JedisClientConfig)}: its TLS settings, ACL user, password, database and client name). Publishes go
+ * through a small pool of the broker's own, or through the application's client ({@link
+ * Builder#publishClient(UnifiedJedis)}); the subscriber always has a connection of its own, since Pub/Sub
+ * holds one for as long as it is subscribed.
+ *
  * <p>{@link Builder#build()} checks that Redis answers PING and throws {@link BrokerException} naming the
  * URL when it does not, so a standalone server fails fast on a wrong {@code REDIS_URL}. Later outages are
  * survived by reconnecting. Thread-safe; {@link #close()} is idempotent and returns within about a second.
@@ -80,7 +90,8 @@ public final class RedisBroker implements Broker {
     private final Duration maxBackoff;
     private final long pingIntervalNanos;
     private final JedisClientConfig subscriberConfig;
-    private final JedisPool pool;
+    private final JedisPool pool; // null when publishing through the application's client
+    private final UnifiedJedis publishClient; // the application's, never closed here; or null
     private final Thread subscriberThread;
     private final ScheduledExecutorService control;
     private final ConcurrentHashMap<String, Set<Entry>> listeners = new ConcurrentHashMap<>();
@@ -94,8 +105,9 @@ public final class RedisBroker implements Broker {
     private volatile Session session;
 
     private RedisBroker(Builder b) {
-        this.uri = b.uri;
-        this.address = new HostAndPort(b.uri.getHost(), b.uri.getPort() > 0 ? b.uri.getPort() : 6379);
+        this.address = b.address;
+        this.uri = b.uri != null ? b.uri
+                : URI.create((b.config.isSsl() ? "rediss" : "redis") + "://" + address.getHost() + ":" + address.getPort());
         this.keyPrefix = b.keyPrefix;
         this.controlChannel = b.keyPrefix + CONTROL_SUFFIX;
         this.minBackoff = b.minBackoff;
@@ -105,11 +117,25 @@ public final class RedisBroker implements Broker {
         // The read timeout of the subscriber connection is longer than the ping deadline: pongs keep it
         // alive, and it is the last resort if the control thread itself is stuck.
         int readMillis = Math.toIntExact(Math.max(b.pingInterval.toMillis() * 3, connectMillis));
-        DefaultJedisClientConfig.Builder base = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(connectMillis)
-                .socketTimeoutMillis(connectMillis)
-                .clientName("realtime-patterns");
-        applyCredentials(base, b.uri);
+        // The application's config (TLS, credentials, database, name) with the broker's timeouts, which its
+        // failure detection relies on; or the URL's.
+        DefaultJedisClientConfig.Builder base = b.config != null ? DefaultJedisClientConfig.builder().from(b.config)
+                : DefaultJedisClientConfig.builder();
+        base.connectionTimeoutMillis(connectMillis).socketTimeoutMillis(connectMillis);
+        if (b.config == null || b.config.getClientName() == null) {
+            base.clientName("realtime-patterns");
+        }
+        if (b.config == null) {
+            applyCredentials(base, b.uri);
+            if ("rediss".equals(b.uri.getScheme())) {
+                SSLParameters verifyHost = new SSLParameters();
+                verifyHost.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
+                base.ssl(true).sslParameters(verifyHost);
+                if (b.sslSocketFactory != null) {
+                    base.sslSocketFactory(b.sslSocketFactory);
+                }
+            }
+        }
         JedisClientConfig publisherConfig = base.build();
         // RESP2 on the subscriber: Jedis 8 matches a RESP3 "+PONG" to a handler it queues only after the
         // PING is flushed, so a fast reply can arrive first and break the connection ("Unexpected message :
@@ -120,12 +146,23 @@ public final class RedisBroker implements Broker {
 
         checkReachable(publisherConfig);
 
-        GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
-        poolConfig.setMaxTotal(b.poolSize);
-        poolConfig.setMaxIdle(b.poolSize);
-        poolConfig.setMaxWait(b.connectTimeout); // never queue a publish behind a dead Redis for long
-        poolConfig.setJmxEnabled(false);
-        this.pool = new JedisPool(poolConfig, address, publisherConfig);
+        this.publishClient = b.publishClient;
+        if (publishClient == null) {
+            GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
+            poolConfig.setMaxTotal(b.poolSize);
+            poolConfig.setMaxIdle(b.poolSize);
+            poolConfig.setMaxWait(b.connectTimeout); // never queue a publish behind a dead Redis for long
+            poolConfig.setJmxEnabled(false);
+            this.pool = new JedisPool(poolConfig, address, publisherConfig);
+        } else {
+            this.pool = null;
+            try {
+                publishClient.ping();
+            } catch (JedisException e) {
+                throw new BrokerException("the publish client cannot reach Redis (the broker's address is "
+                        + safeUrl() + "): " + e.getMessage(), e);
+            }
+        }
 
         this.control = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rp-redis-control"));
         long pingMillis = b.pingInterval.toMillis();
@@ -134,12 +171,16 @@ public final class RedisBroker implements Broker {
         subscriberThread.start();
     }
 
-    /** A builder for a broker on the Redis at {@code redisUrl} ({@code redis://host:port}, optional user:password). */
+    /**
+     * A builder for a broker on the Redis at {@code redisUrl}: {@code redis://host:port}, or {@code
+     * rediss://host:port} for TLS (the certificate must be trusted by the JVM, or by {@link
+     * Builder#sslSocketFactory}, and name the host); optional {@code user:password@} and {@code /database}.
+     */
     public static Builder builder(URI redisUrl) {
         return new Builder(redisUrl);
     }
 
-    /** A builder for a broker on the Redis at {@code redisUrl}, e.g. {@code "redis://127.0.0.1:6379"}. */
+    /** A builder for a broker on the Redis at {@code redisUrl}, e.g. {@code "redis://127.0.0.1:6379"}; see {@link #builder(URI)}. */
     public static Builder builder(String redisUrl) {
         Objects.requireNonNull(redisUrl, "redisUrl");
         try {
@@ -147,6 +188,16 @@ public final class RedisBroker implements Broker {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("redisUrl is not a URI: " + redisUrl, e);
         }
+    }
+
+    /**
+     * A builder for a broker on the Redis at {@code address}, connecting with the application's {@code
+     * config}: its TLS settings ({@code ssl}, socket factory, parameters, hostname verifier), credentials,
+     * database and client name. The broker's own {@link Builder#connectTimeout} replaces the config's
+     * timeouts, and its subscriber connection speaks RESP2 (Pub/Sub pings are reliable there).
+     */
+    public static Builder builder(HostAndPort address, JedisClientConfig config) {
+        return new Builder(address, config);
     }
 
     /**
@@ -171,7 +222,9 @@ public final class RedisBroker implements Broker {
         } catch (JedisException first) {
             // After a Redis restart the pool holds connections to the old process: drop them and try once
             // more, unless the first try already used the time budget (a frozen or unreachable Redis).
-            pool.clear();
+            if (pool != null) {
+                pool.clear();
+            }
             if (System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(100) || closed.get()) {
                 throw publishFailed(message, first);
             }
@@ -190,6 +243,10 @@ public final class RedisBroker implements Broker {
     }
 
     private void publishOnce(String redisChannel, String payload) {
+        if (publishClient != null) {
+            publishClient.publish(redisChannel, payload);
+            return;
+        }
         try (Jedis jedis = pool.getResource()) {
             jedis.publish(redisChannel, payload);
         }
@@ -227,10 +284,10 @@ public final class RedisBroker implements Broker {
         return !closed.get() && s != null && s.live;
     }
 
-    /** {@code "Redis at host:port"}. */
+    /** {@code "Redis at host:port"}, plus {@code " over TLS"} for {@code rediss://}. */
     @Override
     public String describe() {
-        return "Redis at " + address.getHost() + ":" + address.getPort();
+        return "Redis at " + address.getHost() + ":" + address.getPort() + (subscriberConfig.isSsl() ? " over TLS" : "");
     }
 
     @Override
@@ -258,7 +315,7 @@ public final class RedisBroker implements Broker {
         return listeners.size();
     }
 
-    /** The Redis URL this broker was built with. */
+    /** The Redis URL this broker was built with; for an address and config, {@code redis[s]://host:port}. */
     public URI uri() {
         return uri;
     }
@@ -284,10 +341,12 @@ public final class RedisBroker implements Broker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            pool.close();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing the publish pool of " + describe() + " failed", e);
+        if (pool != null) {
+            try {
+                pool.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the publish pool of " + describe() + " failed", e);
+            }
         }
     }
 
@@ -633,7 +692,11 @@ public final class RedisBroker implements Broker {
 
     /** Settings of a {@link RedisBroker}; validated at once. */
     public static final class Builder {
-        private final URI uri;
+        private final URI uri; // null when built from an address and config
+        private final HostAndPort address;
+        private final JedisClientConfig config; // the application's, or null for a URL
+        private SSLSocketFactory sslSocketFactory;
+        private UnifiedJedis publishClient;
         private String keyPrefix = "rp:";
         private Duration minBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(5);
@@ -643,13 +706,49 @@ public final class RedisBroker implements Broker {
 
         private Builder(URI uri) {
             Objects.requireNonNull(uri, "redisUrl");
-            if (!"redis".equals(uri.getScheme())) {
-                throw new IllegalArgumentException("redisUrl must start with redis:// but was " + uri);
+            if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+                throw new IllegalArgumentException("redisUrl must start with redis:// or rediss:// but was " + uri);
             }
             if (uri.getHost() == null) {
                 throw new IllegalArgumentException("redisUrl must name a host but was " + uri);
             }
             this.uri = uri;
+            this.address = new HostAndPort(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 6379);
+            this.config = null;
+        }
+
+        private Builder(HostAndPort address, JedisClientConfig config) {
+            this.uri = null;
+            this.address = Objects.requireNonNull(address, "address");
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /**
+         * The TLS socket factory of a {@code rediss://} URL, for a certificate the JVM's default trust store
+         * does not know (a private CA). Default: the JVM's. The host name is verified against the
+         * certificate either way.
+         *
+         * @throws IllegalStateException when the broker was given a {@link JedisClientConfig}, which carries
+         *         its own TLS settings, or a {@code redis://} URL
+         */
+        public Builder sslSocketFactory(SSLSocketFactory factory) {
+            Objects.requireNonNull(factory, "sslSocketFactory");
+            if (uri == null || !"rediss".equals(uri.getScheme())) {
+                throw new IllegalStateException("sslSocketFactory is for a rediss:// URL; "
+                        + (uri == null ? "set TLS on the JedisClientConfig instead" : "this one is " + uri.getScheme() + "://"));
+            }
+            this.sslSocketFactory = factory;
+            return this;
+        }
+
+        /**
+         * Publishes through the application's Jedis client ({@code RedisClient}, say: its pool, timeouts and
+         * TLS) instead of a pool of the broker's own; the broker never closes it. It must reach the same
+         * Redis as the broker's address. Publishes then fail as fast as that client's timeouts allow.
+         */
+        public Builder publishClient(UnifiedJedis client) {
+            this.publishClient = Objects.requireNonNull(client, "publishClient");
+            return this;
         }
 
         /** Prefix of every Redis channel name: the Redis channel is prefix + channel (default {@code "rp:"}). */

@@ -157,6 +157,10 @@ public final class Standalone implements AutoCloseable {
             return RedisBroker.builder(redisUrl).build();
         } catch (RuntimeException e) {
             throw new IllegalStateException("REDIS_URL cannot be reached: " + e.getMessage(), e);
+        } catch (NoClassDefFoundError e) {
+            // Jedis is optional for the patterns that need no Redis; their server jars include it.
+            throw new IllegalStateException("REDIS_URL needs the Redis client on the class path "
+                    + "(redis.clients:jedis): " + e.getMessage(), e);
         }
     }
 
