@@ -30,7 +30,7 @@ public final class LongPollingBrokerExample {
         if (redisUrl == null) {
             System.out.println("REDIS_URL is not set: the two nodes share an in-JVM broker instead");
         }
-        try (MessageStore store = MessageStores.h2InMemory();           // nodes in many processes: MessageStores.jdbc(url)
+        try (MessageStore store = MessageStores.h2InMemory();   // many processes: MessageStores.jdbc(url)
              Broker brokerA = redisUrl == null ? new InJvmBroker() : RedisBroker.builder(redisUrl).build();
              Broker brokerB = redisUrl == null ? brokerA : RedisBroker.builder(redisUrl).build();
              LongPollingBrokerHandler nodeA = LongPollingBroker.builder(store, brokerA)
@@ -41,7 +41,7 @@ public final class LongPollingBrokerExample {
              PatternServer serverB = PatternServer.start(nodeB, 0);   // 0: any free port
              LongPollingBrokerClient client = LongPollingBrokerClient.create(List.of(serverA.uri()))) {
             CountDownLatch received = new CountDownLatch(2);
-            client.subscribe("chat", Cursor.after(0), message -> {      // after(0): all kept; head(): new only
+            client.subscribe("chat", Cursor.after(0), message -> {      // after(0): all kept; head(): new
                 System.out.println("received " + message.id() + " " + message.data());
                 received.countDown();
             });

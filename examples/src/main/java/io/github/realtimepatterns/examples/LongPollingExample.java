@@ -41,8 +41,10 @@ public final class LongPollingExample {
             URI base = URI.create("http://127.0.0.1:" + bound + "/realtime/");
 
             CountDownLatch received = new CountDownLatch(2);
-            try (LongPollingClient client = LongPollingClient.builder(base).wait(Duration.ofSeconds(25)).build()) {
-                client.subscribe("chat", Cursor.after(0), message -> {  // after(0): all kept; head(): new only
+            try (LongPollingClient client = LongPollingClient.builder(base)
+                    .wait(Duration.ofSeconds(25))           // how long the server may hold a poll
+                    .build()) {
+                client.subscribe("chat", Cursor.after(0), message -> {  // after(0): all kept; head(): new
                     System.out.println("received " + message.id() + " " + message.data());
                     received.countDown();
                 });

@@ -38,7 +38,7 @@ public final class PollingExample {
 
             CountDownLatch received = new CountDownLatch(2);
             try (PollingClient client = PollingClient.builder(base).interval(Duration.ofSeconds(1)).build()) {
-                client.subscribe("chat", Cursor.after(0), message -> {  // after(0): all kept; head(): new only
+                client.subscribe("chat", Cursor.after(0), message -> {  // after(0): all kept; head(): new
                     System.out.println("received " + message.id() + " " + message.data());
                     received.countDown();
                 });

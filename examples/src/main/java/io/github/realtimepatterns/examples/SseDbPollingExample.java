@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** Server-Sent Events in your own Undertow, next to your own route. {@code PORT}: 8080 when unset, 0 for any. */
+/** Server-Sent Events in your own Undertow, next to your own route. {@code PORT}: 8080 unset, 0 for any. */
 public final class SseDbPollingExample {
 
     /** Publishes two messages, prints them as the SSE client receives them, and stops. */
@@ -38,7 +38,7 @@ public final class SseDbPollingExample {
 
             CountDownLatch received = new CountDownLatch(2);
             try (SseClient client = SseClient.create(base)) {
-                client.subscribe("chat", Cursor.after(0), message -> {  // after(0): all kept; head(): new only
+                client.subscribe("chat", Cursor.after(0), message -> {  // after(0): all kept; head(): new
                     System.out.println("received " + message.id() + " " + message.data());
                     received.countDown();
                 });
