@@ -189,7 +189,7 @@ class SseDbPollingTest {
         subs.forEach(ClientSubscription::close);
         Eventually.await(Duration.ofSeconds(5), () -> handler.openStreams() == 0,
                 () -> "streams removed, still open: " + handler.openStreams());
-        Eventually.await(() -> handler.service().hub().subscriberCount() == 0, "hub subscribers gone");
+        Eventually.await(() -> handler.service().subscriberCount() == 0, "hub subscribers gone");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.RealtimeRoutes;
+import io.github.realtimepatterns.core.http.RequestEntry;
 import io.github.realtimepatterns.core.service.RealtimeService;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -22,7 +23,7 @@ class StandaloneTest {
     /** The smallest pattern: the shared routes only. */
     private static final Standalone.HandlerFactory ROUTES_ONLY = (resources, env) -> {
         RealtimeService service = RealtimeService.builder(resources.store()).broker(resources.broker()).build();
-        HttpHandler routes = RealtimeRoutes.builder(service, HttpSettings.DEFAULTS).build();
+        HttpHandler routes = RealtimeRoutes.builder(service, RequestEntry.of(HttpSettings.DEFAULTS)).build();
         return new RealtimeHandler() {
             @Override
             public RealtimeService service() {
