@@ -9,6 +9,8 @@ import io.github.realtimepatterns.core.WireJson;
 import io.github.realtimepatterns.core.http.Authorizer;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.PatternServer;
+import io.github.realtimepatterns.core.standalone.Env;
+import io.github.realtimepatterns.core.standalone.Standalone;
 import io.github.realtimepatterns.core.store.MessageStore;
 import io.github.realtimepatterns.core.store.MessageStores;
 import io.github.realtimepatterns.core.testing.Eventually;
@@ -22,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -387,6 +390,18 @@ class WebSocketsRedisTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void theStandaloneServerLetsTheOriginsOfAllowedOriginsOpenSockets() throws IOException {
+        Standalone running = Standalone.start("websockets-redis", Env.of(Map.of("PORT", "0", "HOST", "127.0.0.1",
+                "ALLOWED_ORIGINS", "https://app.example")), WebSocketsRedisServer::handler);
+        open.add(0, running);
+        try (RawWebSocket allowed = RawWebSocket.open(running.uri(), "/ws", "https://app.example", 0);
+             RawWebSocket evil = RawWebSocket.open(running.uri(), "/ws", "https://evil.example", 0)) {
+            assertThat(allowed.status).isEqualTo(101);
+            assertThat(evil.status).isEqualTo(403);
         }
     }
 }
