@@ -1,6 +1,5 @@
 package io.github.realtimepatterns.websocketsredis;
 
-import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.ProtocolException;
 import io.github.realtimepatterns.core.http.ChannelRequest;
 import io.github.realtimepatterns.core.http.Exchanges;
@@ -52,7 +51,8 @@ public final class WebSocketsRedisHandler implements RealtimeHandler {
         }
     }
 
-    private record Upgrade(String channel, Cursor cursor, HttpServerExchange exchange) {
+    /** The opened upgrade request, kept for the session the handshake creates. */
+    private record Upgrade(ChannelRequest request, HttpServerExchange exchange) {
     }
 
     private final RealtimeService service;
@@ -136,7 +136,7 @@ public final class WebSocketsRedisHandler implements RealtimeHandler {
             throw new ProtocolException("Upgrade", "this is a WebSocket endpoint: send Upgrade: websocket"
                     + " (the Upgrade header was " + (upgrade == null ? "missing" : "\"" + upgrade + "\"") + ")");
         }
-        exchange.putAttachment(UPGRADE, new Upgrade(request.channel(), request.cursor(), exchange));
+        exchange.putAttachment(UPGRADE, new Upgrade(request, exchange));
         handshake.handleRequest(exchange);
     }
 
@@ -146,7 +146,7 @@ public final class WebSocketsRedisHandler implements RealtimeHandler {
                 upgrade.exchange());
         sessions.add(session);
         opened.increment();
-        session.start(upgrade.channel(), upgrade.cursor());
+        session.start(upgrade.request().channel(), upgrade.request().cursor());
         if (entry.isClosing()) {
             session.closeWith(CloseMessage.GOING_AWAY, "server shutting down");
         }
