@@ -211,7 +211,7 @@ export function follow(baseUrl, channel, options, transport) {
     failures = 0;
     if (!up) {
       up = true;
-      safely(s.onReady, cursor());
+      safely(s.onReady, { epoch: position.epoch, cursor: position.after });
     }
   }
 
