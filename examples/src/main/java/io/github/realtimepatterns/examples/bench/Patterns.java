@@ -31,14 +31,14 @@ public final class Patterns {
                             .build(),
                     (base, http, tuning) -> LongPollingClient.builder(base).httpClient(http)
                             .wait(tuning.longPollTimeout()).build(),
-                    tuning -> "{\"wait\":" + Math.max(1, tuning.longPollTimeout().toSeconds()) + "}"),
+                    tuning -> "{\"wait\":" + Math.max(1000, tuning.longPollTimeout().toMillis()) + "}"),
             new PatternAdapter("long-polling-broker", true,
                     (store, broker, tuning) -> LongPollingBroker.builder(store, broker)
                             .timeout(tuning.longPollTimeout()).maxTimeout(atLeastAMinute(tuning.longPollTimeout()))
                             .build(),
                     (base, http, tuning) -> LongPollingBrokerClient.builder(List.of(base)).httpClient(http)
                             .wait(tuning.longPollTimeout()).build(),
-                    tuning -> "{\"wait\":" + Math.max(1, tuning.longPollTimeout().toSeconds()) + "}"),
+                    tuning -> "{\"wait\":" + Math.max(1000, tuning.longPollTimeout().toMillis()) + "}"),
             new PatternAdapter("sse-db-polling", false,
                     (store, broker, tuning) -> SseDbPolling.builder(store).broker(broker)
                             .pollInterval(tuning.ssePollInterval()).build(),

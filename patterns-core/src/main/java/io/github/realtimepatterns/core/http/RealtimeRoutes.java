@@ -55,6 +55,7 @@ public final class RealtimeRoutes {
             routes.post("/channels/{channel}/messages", entry.publish().to(new PublishHandler(service, settings)));
             routes.get("/health", new HealthHandler(service));
             routes.get("/metrics", this::metrics);
+            script("/realtime/realtime-core.js", RealtimeRoutes.class, "realtime-core.js");
             metric("published", service::publishedCount);
             metric("failedNotifications", service::failedNotifications);
             metric("subscribers", service::subscriberCount);
