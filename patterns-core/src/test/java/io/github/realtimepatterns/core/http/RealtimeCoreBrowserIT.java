@@ -28,7 +28,7 @@ class RealtimeCoreBrowserIT {
     @BeforeAll
     static void start() {
         service = RealtimeService.builder(MessageStores.inMemory()).build();
-        server = PatternServer.start(RealtimeRoutes.builder(service, HttpSettings.DEFAULTS).build(), 0);
+        server = PatternServer.start(RealtimeRoutes.builder(service, RequestEntry.of(HttpSettings.DEFAULTS)).build(), 0);
         chromium = HeadlessChromium.start();
         // Any page of the server's origin will do: the test imports the core from it.
         chromium.open(server.uri().resolve("/realtime/realtime-core.js"));
