@@ -3,9 +3,11 @@ package io.github.realtimepatterns.longpollingbroker;
 import io.github.realtimepatterns.core.broker.Broker;
 import io.github.realtimepatterns.core.broker.RedisBroker;
 import io.github.realtimepatterns.core.http.HttpSettings;
+import io.github.realtimepatterns.core.service.RealtimeService;
 import io.github.realtimepatterns.core.store.MessageStore;
 import io.github.realtimepatterns.core.store.MessageStores;
 import io.github.realtimepatterns.longpolling.LongPolling;
+import io.github.realtimepatterns.longpolling.LongPollingHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +45,17 @@ public final class LongPollingBroker {
      */
     public static Builder builder(MessageStore store, Broker broker) {
         return new Builder(Objects.requireNonNull(store, "store"), Objects.requireNonNull(broker, "broker"),
-                null, null);
+                null, null, null);
+    }
+
+    /**
+     * A builder over the shared {@code service} (built over the shared store with a {@link RedisBroker}
+     * for many nodes): the way to mount this pattern beside other patterns on one server, so that a publish
+     * through any of them wakes every pattern's subscribers at once. The handler does not close the
+     * service; its broker, sweep interval and hub threads are the service's settings.
+     */
+    public static Builder builder(RealtimeService service) {
+        return new Builder(null, null, null, null, Objects.requireNonNull(service, "service"));
     }
 
     /**
@@ -52,7 +64,8 @@ public final class LongPollingBroker {
      * called; the handler closes both.
      */
     public static Builder builder(String jdbcUrl, String redisUrl) {
-        return new Builder(null, null, sharedJdbcUrl("jdbcUrl", jdbcUrl), Objects.requireNonNull(redisUrl, "redisUrl"));
+        return new Builder(null, null, sharedJdbcUrl("jdbcUrl", jdbcUrl), Objects.requireNonNull(redisUrl, "redisUrl"),
+                null);
     }
 
     /**
@@ -81,17 +94,26 @@ public final class LongPollingBroker {
         private final Broker broker;
         private final String jdbcUrl;
         private final String redisUrl;
+        private final RealtimeService service;
         private HttpSettings settings = HttpSettings.DEFAULTS;
         private Duration timeout = Duration.ofSeconds(25);
         private Duration maxTimeout = Duration.ofSeconds(60);
         private Duration sweepInterval = Duration.ofSeconds(10);
         private int hubThreads;
 
-        private Builder(MessageStore store, Broker broker, String jdbcUrl, String redisUrl) {
+        private Builder(MessageStore store, Broker broker, String jdbcUrl, String redisUrl, RealtimeService service) {
             this.store = store;
             this.broker = broker;
             this.jdbcUrl = jdbcUrl;
             this.redisUrl = redisUrl;
+            this.service = service;
+        }
+
+        private void ownService(String setting) {
+            if (service != null) {
+                throw new IllegalStateException(setting + " belongs to the shared RealtimeService: set it on "
+                        + "RealtimeService.builder(store)");
+            }
         }
 
         /** Limits, allowed origins and the authorizer (default {@link HttpSettings#DEFAULTS}). */
@@ -118,7 +140,9 @@ public final class LongPollingBroker {
          * notification never arrived.
          */
         public Builder sweepInterval(Duration sweepInterval) {
-            this.sweepInterval = positive("sweepInterval", sweepInterval);
+            positive("sweepInterval", sweepInterval);
+            ownService("sweepInterval");
+            this.sweepInterval = sweepInterval;
             return this;
         }
 
@@ -127,6 +151,7 @@ public final class LongPollingBroker {
             if (threads < 1) {
                 throw new IllegalArgumentException("hubThreads must be >= 1 but was " + threads);
             }
+            ownService("hubThreads");
             this.hubThreads = threads;
             return this;
         }
@@ -142,6 +167,11 @@ public final class LongPollingBroker {
             if (timeout.compareTo(maxTimeout) > 0) {
                 throw new IllegalArgumentException("timeout must be <= maxTimeout (" + maxTimeout + ") but was "
                         + timeout);
+            }
+            if (service != null) {
+                LongPollingHandler shared = LongPolling.builder(service).settings(settings).timeout(timeout)
+                        .maxTimeout(maxTimeout).build();
+                return new LongPollingBrokerHandler(shared, null, settings, List.of());
             }
             List<AutoCloseable> owned = new ArrayList<>();
             MessageStore s = store;

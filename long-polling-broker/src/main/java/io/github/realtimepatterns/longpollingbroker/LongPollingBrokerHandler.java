@@ -64,7 +64,9 @@ public final class LongPollingBrokerHandler implements RealtimeHandler {
         metrics.put("joinsFromMemory", service::joinsFromMemory);
         metrics.put("delivered", service::deliveredCount);
         metrics.put("storeQueries", service::storeQueries);
-        metrics.put("brokerFailedPublishes", broker::failedPublishes);
+        if (broker != null) { // null over a shared service: its broker's counters are the service's
+            metrics.put("brokerFailedPublishes", broker::failedPublishes);
+        }
         if (broker instanceof RedisBroker redis) {
             metrics.put("brokerPublished", redis::publishCount);
             metrics.put("brokerReceived", redis::receivedCount);

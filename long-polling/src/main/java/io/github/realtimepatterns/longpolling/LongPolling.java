@@ -31,12 +31,23 @@ public final class LongPolling {
 
     /** A builder for a long-polling handler over {@code store} (which the handler does not close). */
     public static Builder builder(MessageStore store) {
-        return new Builder(store);
+        return new Builder(Objects.requireNonNull(store, "store"), null);
+    }
+
+    /**
+     * A builder for a long-polling handler over the shared {@code service}: the way to mount it beside
+     * other patterns on one server, so that a publish through any of them wakes every pattern's subscribers
+     * at once. The handler uses the service as given and does not close it: close it after the handlers.
+     * The service's broker, change source, sweep interval and hub threads are its own settings.
+     */
+    public static Builder builder(RealtimeService service) {
+        return new Builder(null, Objects.requireNonNull(service, "service"));
     }
 
     /** Optional collaborators and knobs of a {@link LongPollingHandler}; validated at once; use once. */
     public static final class Builder {
         private final MessageStore store;
+        private final RealtimeService service;
         private Broker broker;
         private ChangeSource changeSource;
         private HttpSettings settings = HttpSettings.DEFAULTS;
@@ -45,8 +56,16 @@ public final class LongPolling {
         private Duration sweepInterval = Duration.ofSeconds(10);
         private int hubThreads;
 
-        private Builder(MessageStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+        private Builder(MessageStore store, RealtimeService service) {
+            this.store = store;
+            this.service = service;
+        }
+
+        private void ownService(String setting) {
+            if (service != null) {
+                throw new IllegalStateException(setting + " belongs to the shared RealtimeService: set it on "
+                        + "RealtimeService.builder(store)");
+            }
         }
 
         /**
@@ -55,13 +74,17 @@ public final class LongPolling {
          * Not closed by the handler.
          */
         public Builder broker(Broker broker) {
-            this.broker = Objects.requireNonNull(broker, "broker");
+            Objects.requireNonNull(broker, "broker");
+            ownService("broker");
+            this.broker = broker;
             return this;
         }
 
         /** Where parked requests are woken from when it is not the broker (a store poller, say). Not closed. */
         public Builder changeSource(ChangeSource changeSource) {
-            this.changeSource = Objects.requireNonNull(changeSource, "changeSource");
+            Objects.requireNonNull(changeSource, "changeSource");
+            ownService("changeSource");
+            this.changeSource = changeSource;
             return this;
         }
 
@@ -85,7 +108,9 @@ public final class LongPolling {
 
         /** How often the hub re-checks the store in case a wake-up was lost (default 10 s). */
         public Builder sweepInterval(Duration sweepInterval) {
-            this.sweepInterval = positive("sweepInterval", sweepInterval);
+            positive("sweepInterval", sweepInterval);
+            ownService("sweepInterval");
+            this.sweepInterval = sweepInterval;
             return this;
         }
 
@@ -94,6 +119,7 @@ public final class LongPolling {
             if (threads < 1) {
                 throw new IllegalArgumentException("hubThreads must be >= 1 but was " + threads);
             }
+            ownService("hubThreads");
             this.hubThreads = threads;
             return this;
         }
@@ -107,6 +133,9 @@ public final class LongPolling {
             if (timeout.compareTo(maxTimeout) > 0) {
                 throw new IllegalArgumentException("timeout must be <= maxTimeout (" + maxTimeout + ") but was "
                         + timeout);
+            }
+            if (this.service != null) {
+                return new LongPollingHandler(this.service.shared(), settings, timeout, maxTimeout);
             }
             RealtimeService.Builder service = RealtimeService.builder(store).sweepInterval(sweepInterval);
             if (broker != null) {

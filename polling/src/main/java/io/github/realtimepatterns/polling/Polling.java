@@ -30,26 +30,44 @@ public final class Polling {
      * close).
      */
     public static Builder builder(MessageStore store) {
-        return new Builder(store);
+        return new Builder(Objects.requireNonNull(store, "store"), null);
+    }
+
+    /**
+     * A builder for a polling handler over the shared {@code service}: the way to mount it beside
+     * other patterns on one server, so that a publish through any of them wakes every pattern's subscribers
+     * at once. The handler uses the service as given and does not close it: close it after the handlers.
+     */
+    public static Builder builder(RealtimeService service) {
+        return new Builder(null, Objects.requireNonNull(service, "service"));
     }
 
     /** Optional collaborators and knobs of a {@link PollingHandler}; not thread-safe, use once. */
     public static final class Builder {
         private final MessageStore store;
+        private final RealtimeService service;
         private Broker broker;
         private HttpSettings settings = HttpSettings.DEFAULTS;
 
-        private Builder(MessageStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+        private Builder(MessageStore store, RealtimeService service) {
+            this.store = store;
+            this.service = service;
         }
 
         /**
          * Where publishes are announced, so that other patterns mounted over the same store (long-polling,
          * SSE, WebSockets) wake up. Default: an in-JVM broker of the handler's own. Not closed by the
          * handler.
+         *
+         * @throws IllegalStateException for a builder over a shared service, whose broker it is
          */
         public Builder broker(Broker broker) {
-            this.broker = Objects.requireNonNull(broker, "broker");
+            Objects.requireNonNull(broker, "broker");
+            if (service != null) {
+                throw new IllegalStateException("broker belongs to the shared RealtimeService: set it on "
+                        + "RealtimeService.builder(store).broker(...)");
+            }
+            this.broker = broker;
             return this;
         }
 
@@ -61,6 +79,9 @@ public final class Polling {
 
         /** The handler, ready to mount or to run with {@code PatternServer}. */
         public PollingHandler build() {
+            if (this.service != null) {
+                return new PollingHandler(this.service.shared(), settings);
+            }
             RealtimeService.Builder service = RealtimeService.builder(store);
             if (broker != null) {
                 service.broker(broker);

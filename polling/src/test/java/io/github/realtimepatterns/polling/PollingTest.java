@@ -213,7 +213,7 @@ class PollingTest {
 
     @Test
     void builderAndClientRefuseBadValues() {
-        assertThatThrownBy(() -> Polling.builder(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> Polling.builder((MessageStore) null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> PollingClient.builder(server.uri()).interval(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interval");
         assertThatThrownBy(() -> PollingClient.builder(server.uri()).limit(0))

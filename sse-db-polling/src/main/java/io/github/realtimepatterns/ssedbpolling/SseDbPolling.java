@@ -3,6 +3,7 @@ package io.github.realtimepatterns.ssedbpolling;
 import io.github.realtimepatterns.core.broker.Broker;
 import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.http.HttpSettings;
+import io.github.realtimepatterns.core.service.RealtimeService;
 import io.github.realtimepatterns.core.store.MessageStore;
 import java.time.Duration;
 import java.util.Objects;
@@ -34,12 +35,24 @@ public final class SseDbPolling {
 
     /** A builder for a handler over {@code store} (the truth; not closed by the handler). */
     public static Builder builder(MessageStore store) {
-        return new Builder(store);
+        return new Builder(Objects.requireNonNull(store, "store"), null);
+    }
+
+    /**
+     * A builder for a handler over the shared {@code service}: the way to mount it beside
+     * other patterns on one server, so that a publish through any of them wakes every pattern's subscribers
+     * at once. The handler uses the service as given and does not close it: close it after the handlers.
+     * Its streams are woken by the service's change source (its broker unless set otherwise), not by a
+     * poller of the handler's own; the broker, change source and sweep interval are the service's settings.
+     */
+    public static Builder builder(RealtimeService service) {
+        return new Builder(null, Objects.requireNonNull(service, "service"));
     }
 
     /** Settings of an {@link SseDbPollingHandler}; every setter validates at once. Not thread-safe. */
     public static final class Builder {
         final MessageStore store;
+        final RealtimeService service;
         Duration pollInterval = Duration.ofMillis(500);
         Duration heartbeat = Duration.ofSeconds(15);
         Duration retry = Duration.ofSeconds(2);
@@ -51,13 +64,23 @@ public final class SseDbPolling {
         ChangeSource changeSource;
         Duration sweepInterval = Duration.ofSeconds(10);
 
-        private Builder(MessageStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+        private Builder(MessageStore store, RealtimeService service) {
+            this.store = store;
+            this.service = service;
+        }
+
+        private void ownService(String setting) {
+            if (service != null) {
+                throw new IllegalStateException(setting + " belongs to the shared RealtimeService: set it on "
+                        + "RealtimeService.builder(store)");
+            }
         }
 
         /** How often the node reads the database for new messages (default 500 ms; env {@code SSE_POLL_INTERVAL}). */
         public Builder pollInterval(Duration interval) {
-            this.pollInterval = positive("pollInterval", interval);
+            positive("pollInterval", interval);
+            ownService("pollInterval (of the handler's own store poller)");
+            this.pollInterval = interval;
             return this;
         }
 
@@ -113,7 +136,9 @@ public final class SseDbPolling {
          * broker of the handler's own. Other nodes need not listen to it: they poll the database.
          */
         public Builder broker(Broker broker) {
-            this.broker = Objects.requireNonNull(broker, "broker");
+            Objects.requireNonNull(broker, "broker");
+            ownService("broker");
+            this.broker = broker;
             return this;
         }
 
@@ -122,13 +147,17 @@ public final class SseDbPolling {
          * a Redis broker or an in-JVM one, say. Then {@link #pollInterval} is unused.
          */
         public Builder changeSource(ChangeSource changeSource) {
-            this.changeSource = Objects.requireNonNull(changeSource, "changeSource");
+            Objects.requireNonNull(changeSource, "changeSource");
+            ownService("changeSource");
+            this.changeSource = changeSource;
             return this;
         }
 
         /** How often the hub's safety sweep re-checks the store's heads (default 10 s). */
         public Builder sweepInterval(Duration interval) {
-            this.sweepInterval = positive("sweepInterval", interval);
+            positive("sweepInterval", interval);
+            ownService("sweepInterval");
+            this.sweepInterval = interval;
             return this;
         }
 

@@ -60,17 +60,7 @@ public final class SseDbPollingHandler implements RealtimeHandler {
         this.heartbeat = b.heartbeat;
         this.pollInterval = b.pollInterval;
         this.limits = new EventStream.StreamLimits(b.maxQueuedMessages, b.maxQueuedBytes, b.stallTimeout.toNanos());
-        RealtimeService.Builder service = RealtimeService.builder(b.store).sweepInterval(b.sweepInterval);
-        if (b.broker != null) {
-            service.broker(b.broker);
-        }
-        ChangeSource own = ownChangeSource(b);
-        if (b.changeSource != null) {
-            service.changeSource(b.changeSource);
-        } else if (own != null) {
-            service.ownedChangeSource(own);
-        }
-        this.service = service.build();
+        this.service = b.service != null ? b.service.shared() : ownService(b);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sse-heartbeat");
             t.setDaemon(true);
@@ -89,6 +79,20 @@ public final class SseDbPollingHandler implements RealtimeHandler {
     }
 
     /** The change source the handler creates and closes itself when none is given: the store poller. */
+    private static RealtimeService ownService(SseDbPolling.Builder b) {
+        RealtimeService.Builder service = RealtimeService.builder(b.store).sweepInterval(b.sweepInterval);
+        if (b.broker != null) {
+            service.broker(b.broker);
+        }
+        ChangeSource own = ownChangeSource(b);
+        if (b.changeSource != null) {
+            service.changeSource(b.changeSource);
+        } else if (own != null) {
+            service.ownedChangeSource(own);
+        }
+        return service.build();
+    }
+
     private static ChangeSource ownChangeSource(SseDbPolling.Builder b) {
         if (b.changeSource != null) {
             return null;

@@ -29,12 +29,23 @@ public final class WebSocketsRedis {
 
     /** A builder of a handler over {@code store} (the truth; not closed by the handler). */
     public static Builder builder(MessageStore store) {
-        return new Builder(store);
+        return new Builder(Objects.requireNonNull(store, "store"), null);
+    }
+
+    /**
+     * A builder of a handler over the shared {@code service}: the way to mount it beside
+     * other patterns on one server, so that a publish through any of them wakes every pattern's subscribers
+     * at once. The handler uses the service as given and does not close it: close it after the handlers.
+     * The service's broker and sweep interval are its own settings.
+     */
+    public static Builder builder(RealtimeService service) {
+        return new Builder(null, Objects.requireNonNull(service, "service"));
     }
 
     /** Settings of a {@link WebSocketsRedisHandler}; each setter validates at once. Not thread-safe. */
     public static final class Builder {
         private final MessageStore store;
+        private final RealtimeService service;
         private Broker broker;
         private HttpSettings settings = HttpSettings.DEFAULTS;
         private Duration pingInterval = Duration.ofSeconds(25);
@@ -51,8 +62,16 @@ public final class WebSocketsRedis {
         private Duration sweepInterval = Duration.ofSeconds(10);
         private Duration writeCoalescing = Duration.ofMillis(20);
 
-        private Builder(MessageStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+        private Builder(MessageStore store, RealtimeService service) {
+            this.store = store;
+            this.service = service;
+        }
+
+        private void ownService(String setting) {
+            if (service != null) {
+                throw new IllegalStateException(setting + " belongs to the shared RealtimeService: set it on "
+                        + "RealtimeService.builder(store)");
+            }
         }
 
         /**
@@ -61,7 +80,9 @@ public final class WebSocketsRedis {
          * the handler. A broker passed here is not closed by the handler.
          */
         public Builder broker(Broker broker) {
-            this.broker = Objects.requireNonNull(broker, "broker");
+            Objects.requireNonNull(broker, "broker");
+            ownService("broker");
+            this.broker = broker;
             return this;
         }
 
@@ -155,7 +176,9 @@ public final class WebSocketsRedis {
 
         /** How often the hub re-checks the store for a lost notification (default 10 s). */
         public Builder sweepInterval(Duration interval) {
-            this.sweepInterval = positive("sweepInterval", interval);
+            positive("sweepInterval", interval);
+            ownService("sweepInterval");
+            this.sweepInterval = interval;
             return this;
         }
 
@@ -194,6 +217,9 @@ public final class WebSocketsRedis {
             SocketLimits limits = new SocketLimits(pingInterval.toMillis(), pongTimeout.toMillis(), idle.toMillis(),
                     maxMessageBytes, highWaterMessages, highWaterBytes, maxQueuedMessages, maxQueuedBytes,
                     stallTimeout.toMillis(), maxChannelsPerSocket, malformedFrameLimit, writeCoalescing.toNanos());
+            if (this.service != null) {
+                return new WebSocketsRedisHandler(this.service.shared(), settings, limits);
+            }
             RealtimeService.Builder service = RealtimeService.builder(store).sweepInterval(sweepInterval);
             if (broker != null) {
                 service.broker(broker);

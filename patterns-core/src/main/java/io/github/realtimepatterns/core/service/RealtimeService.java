@@ -26,6 +26,13 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link #subscribe}, and what a transport or a metrics page needs to know about the node (counts,
  * {@link #health()}). It owns the node's {@link ChannelHub}; its store, broker and hub are not handed out.
  *
+ * <p>Several patterns mounted on one server share one service: build it once and give it to each
+ * pattern's builder ({@code Polling.builder(service)}, {@code LongPolling.builder(service)}, ...), so that
+ * a publish through any of them wakes every pattern's subscribers at once. Two services over one store
+ * instance whose publishes could not reach each other (each with an in-JVM broker of its own, as two
+ * handlers built over one store with their defaults) are refused: {@link Builder#build()} throws
+ * {@link IllegalStateException} saying what to share.
+ *
  * <p>Thread-safe. {@link #publish} and {@link #read} block on the store: call them off IO threads.
  * {@link #close()} closes the hub (ending every subscription) and the broker and change source it created
  * itself; a store, broker or change source passed in is left open for its owner to close.
@@ -45,15 +52,27 @@ public final class RealtimeService implements AutoCloseable {
     private final LongAdder published = new LongAdder();
     private final LongAdder failedNotifications = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final RealtimeService sharedFrom; // the service this is a handler's view of, or null
+    private final StoreClaims.Claim claim; // null for a view
 
     private RealtimeService(Builder b) {
         this.store = b.store;
+        this.sharedFrom = null;
         if (b.broker != null) {
             this.broker = b.broker;
         } else {
             InJvmBroker own = new InJvmBroker();
             owned.add(own);
             this.broker = own;
+        }
+        try {
+            this.claim = StoreClaims.claim(store, broker);
+        } catch (IllegalStateException refused) {
+            if (b.ownsChangeSource) {
+                owned.add(0, b.changeSource);
+            }
+            closeOwned();
+            throw refused;
         }
         this.changeSource = b.changeSource != null ? b.changeSource : broker;
         if (b.ownsChangeSource) {
@@ -65,6 +84,32 @@ public final class RealtimeService implements AutoCloseable {
             hubBuilder.threads(b.hubThreads);
         }
         this.hub = hubBuilder.build();
+    }
+
+    /** A handler's view of {@code shared}: the same store, broker and hub; see {@link #shared()}. */
+    private RealtimeService(RealtimeService shared) {
+        this.store = shared.store;
+        this.broker = shared.broker;
+        this.changeSource = shared.changeSource;
+        this.hub = shared.hub;
+        this.sharedFrom = shared;
+        this.claim = null;
+    }
+
+    /**
+     * This service as one of the handlers mounted over it uses it: every call goes to this service's store,
+     * broker and hub (its {@link #publishedCount()} counts what was published through it), and closing what
+     * this returns leaves this service open. The pattern
+     * builders that take a service ({@code Polling.builder(service)}, ...) give their handler one, so that
+     * closing a handler never ends the subscriptions of the others; close this service after them.
+     *
+     * @throws IllegalStateException when this service is closed
+     */
+    public RealtimeService shared() {
+        if (closed.get()) {
+            throw new IllegalStateException("the service is closed");
+        }
+        return new RealtimeService(sharedFrom != null ? sharedFrom : this);
     }
 
     /**
@@ -178,10 +223,15 @@ public final class RealtimeService implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        if (!closed.compareAndSet(false, true) || sharedFrom != null) {
+            return; // a handler's view leaves the shared service open
         }
         hub.close();
+        StoreClaims.release(claim);
+        closeOwned();
+    }
+
+    private void closeOwned() {
         for (AutoCloseable c : owned) {
             try {
                 c.close();
