@@ -31,27 +31,49 @@ public final class MainProcess implements AutoCloseable {
     private final Thread killer;
 
     private MainProcess(Class<?> mainClass, Map<String, String> env) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                mainClass.getName());
+        this(List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass.getName()),
+                mainClass.getSimpleName(), env);
+    }
+
+    private MainProcess(List<String> command, String name, Map<String, String> env) {
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(k -> List.of("PORT", "HOST", "JDBC_URL", "REDIS_URL").contains(k));
         builder.environment().putAll(env);
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("starting " + mainClass.getName(), e);
+            throw new UncheckedIOException("starting " + name, e);
         }
-        killer = new Thread(process::destroyForcibly, "kill-" + mainClass.getSimpleName());
+        killer = new Thread(process::destroyForcibly, "kill-" + name);
         Runtime.getRuntime().addShutdownHook(killer);
         pump(process.inputReader(StandardCharsets.UTF_8), stdout, true);
         pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), stderr, false);
         process.onExit().thenRun(() -> ready.completeExceptionally(new AssertionError(
-                mainClass.getSimpleName() + " exited with " + process.exitValue() + " before it was ready: " + stderr())));
+                name + " exited with " + process.exitValue() + " before it was ready: " + stderr())));
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
     }
 
     /** Starts {@code mainClass} with the test classpath and {@code env} (PORT, HOST, ... not inherited). */
     public static MainProcess start(Class<?> mainClass, Map<String, String> env) {
         return new MainProcess(mainClass, env);
+    }
+
+    /**
+     * Starts {@code java <jvmOptions> -jar <jar>} with {@code env} (PORT, HOST, ... not inherited), as a
+     * user runs a module's server jar.
+     */
+    public static MainProcess startJar(java.nio.file.Path jar, List<String> jvmOptions, Map<String, String> env) {
+        if (!java.nio.file.Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: the package phase builds it");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        return new MainProcess(command, jar.getFileName().toString(), env);
     }
 
     /** Waits up to {@code timeout} for the ready line and returns the URL it printed. */
