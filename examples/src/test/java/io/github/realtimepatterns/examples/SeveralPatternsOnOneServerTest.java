@@ -1,34 +1,39 @@
 package io.github.realtimepatterns.examples;
 
+// snippet: several-patterns
+import io.github.realtimepatterns.core.service.RealtimeService;
+import io.github.realtimepatterns.core.store.MessageStore;
+import io.github.realtimepatterns.core.store.MessageStores;
+import io.github.realtimepatterns.longpolling.LongPolling;
+import io.github.realtimepatterns.longpolling.LongPollingHandler;
+import io.github.realtimepatterns.longpollingbroker.LongPollingBroker;
+import io.github.realtimepatterns.longpollingbroker.LongPollingBrokerHandler;
+import io.github.realtimepatterns.polling.Polling;
+import io.github.realtimepatterns.polling.PollingHandler;
+import io.github.realtimepatterns.ssedbpolling.SseDbPolling;
+import io.github.realtimepatterns.ssedbpolling.SseDbPollingHandler;
+import io.github.realtimepatterns.websocketsredis.WebSocketsRedis;
+import io.github.realtimepatterns.websocketsredis.WebSocketsRedisHandler;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+// end snippet: several-patterns
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.broker.InJvmBroker;
 import io.github.realtimepatterns.core.client.RealtimeClient;
-import io.github.realtimepatterns.core.service.RealtimeService;
-import io.github.realtimepatterns.core.store.MessageStore;
-import io.github.realtimepatterns.core.store.MessageStores;
+import io.github.realtimepatterns.core.testing.DocSnippets;
 import io.github.realtimepatterns.core.testing.RecordingListener;
-import io.github.realtimepatterns.longpolling.LongPolling;
 import io.github.realtimepatterns.longpolling.LongPollingClient;
-import io.github.realtimepatterns.longpolling.LongPollingHandler;
-import io.github.realtimepatterns.longpollingbroker.LongPollingBroker;
 import io.github.realtimepatterns.longpollingbroker.LongPollingBrokerClient;
-import io.github.realtimepatterns.longpollingbroker.LongPollingBrokerHandler;
-import io.github.realtimepatterns.polling.Polling;
 import io.github.realtimepatterns.polling.PollingClient;
-import io.github.realtimepatterns.polling.PollingHandler;
 import io.github.realtimepatterns.ssedbpolling.SseClient;
-import io.github.realtimepatterns.ssedbpolling.SseDbPolling;
-import io.github.realtimepatterns.ssedbpolling.SseDbPollingHandler;
-import io.github.realtimepatterns.websocketsredis.WebSocketsRedis;
 import io.github.realtimepatterns.websocketsredis.WebSocketsRedisClient;
-import io.github.realtimepatterns.websocketsredis.WebSocketsRedisHandler;
-import io.undertow.Handlers;
-import io.undertow.Undertow;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,14 +67,16 @@ class SeveralPatternsOnOneServerTest {
 
     @Test
     void aPublishThroughAnyPatternWakesEveryOtherPatternsSubscribersAtOnce() throws Exception {
-        MessageStore store = closeLater(MessageStores.h2InMemory());
-        RealtimeService service = closeLater(RealtimeService.builder(store).build());
-        PollingHandler polling = closeLater(Polling.builder(service).build());
-        LongPollingHandler longPolling = closeLater(LongPolling.builder(service).build());
-        LongPollingBrokerHandler longPollingBroker = closeLater(LongPollingBroker.builder(service).build());
-        SseDbPollingHandler sse = closeLater(SseDbPolling.builder(service).build());
-        WebSocketsRedisHandler webSockets = closeLater(WebSocketsRedis.builder(service).build());
-        Undertow server = Undertow.builder().addHttpListener(0, "127.0.0.1")
+        int port = 0; // any free one
+        // snippet: several-patterns
+        MessageStore store = MessageStores.h2InMemory();
+        RealtimeService service = RealtimeService.builder(store).build();  // one for the whole server
+        PollingHandler polling = Polling.builder(service).build();
+        LongPollingHandler longPolling = LongPolling.builder(service).build();
+        LongPollingBrokerHandler longPollingBroker = LongPollingBroker.builder(service).build();
+        SseDbPollingHandler sse = SseDbPolling.builder(service).build();
+        WebSocketsRedisHandler webSockets = WebSocketsRedis.builder(service).build();
+        Undertow server = Undertow.builder().addHttpListener(port, "127.0.0.1")
                 .setHandler(Handlers.path()
                         .addExactPath("/hello", exchange -> exchange.getResponseSender().send("hello"))
                         .addPrefixPath("/polling", polling)
@@ -79,9 +86,14 @@ class SeveralPatternsOnOneServerTest {
                         .addPrefixPath("/ws", webSockets))
                 .build();
         server.start();
-        closeLater(server::stop);
-        int port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
-        URI base = URI.create("http://127.0.0.1:" + port + "/");
+        service.publish("chat", "{\"n\":1}");  // from the server's own code: every pattern's subscribers get it
+        // end snippet: several-patterns
+        for (AutoCloseable c : List.<AutoCloseable>of(store, service, polling, longPolling, longPollingBroker, sse,
+                webSockets, server::stop)) {
+            closeLater(c);
+        }
+        URI base = URI.create("http://127.0.0.1:"
+                + ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort() + "/");
 
         Map<String, RealtimeClient> clients = Map.of(
                 "polling", closeLater(PollingClient.builder(base.resolve("polling/")).interval(Duration.ofMillis(200)).build()),
@@ -97,7 +109,6 @@ class SeveralPatternsOnOneServerTest {
         });
 
         // The first message may reach a subscriber by its join read; once all have it, every one waits.
-        service.publish("chat", "{\"n\":1}");
         heard.values().forEach(l -> l.awaitCount(1));
 
         int expected = 1;
@@ -120,6 +131,12 @@ class SeveralPatternsOnOneServerTest {
         }
         heard.forEach((pattern, l) -> assertThat(l.ids()).as(pattern).isEqualTo(RecordingListener.range(1, 7)));
         assertThat(new java.net.URL(base + "hello").openStream().readAllBytes()).asString().isEqualTo("hello");
+    }
+
+    @Test
+    void theDocsPageShowsThisCode() {
+        DocSnippets.assertDocMatches(Path.of("../docs/several-patterns.md"),
+                Path.of("src/test/java/io/github/realtimepatterns/examples/SeveralPatternsOnOneServerTest.java"));
     }
 
     @Test
