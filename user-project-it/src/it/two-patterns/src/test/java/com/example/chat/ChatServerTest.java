@@ -71,7 +71,7 @@ class ChatServerTest {
             // The library closed nothing of the team's: the pool still works, and holds the messages.
             assertFalse(pool.isClosed());
             try (Connection c = pool.getConnection();
-                 ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM rp_messages")) {
+                 ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM rp_messages WHERE channel = 'room'")) {
                 assertTrue(rs.next());
                 assertEquals(3, rs.getInt(1));
             }
