@@ -188,6 +188,8 @@ public final class Outbox {
         finished.set(true);
         queue.clear();
         paused.clear();
+        queuedMessages.set(0);
+        queuedBytes.set(0);
     }
 
     /** Whether nothing waits to be written (a heartbeat is due only then). */
