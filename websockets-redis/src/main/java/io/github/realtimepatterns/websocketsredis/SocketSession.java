@@ -36,7 +36,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.xnio.IoUtils;
 import org.xnio.Pooled;
 import org.xnio.StreamConnection;
-import org.xnio.conduits.ConduitStreamSinkChannel;
 
 /**
  * One open socket: its channel subscriptions (one hub subscription each), its keepalive and the client
@@ -57,14 +56,13 @@ final class SocketSession extends AbstractReceiveListener implements Outbox.List
     private final WebSocketChannel channel;
     private final HttpServerExchange upgrade;
     private final SocketLimits limits;
-    private final ConduitStreamSinkChannel sink;
+    private final Outbox outbox;
     private final ConcurrentHashMap<String, ChannelSub> subs = new ConcurrentHashMap<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Queue<Runnable> publishes = new ConcurrentLinkedQueue<>();
     private final AtomicInteger publishesInFlight = new AtomicInteger();
     private final AtomicBoolean publishing = new AtomicBoolean();
     private volatile long pingSentAt;
-    private volatile Outbox outbox;
     private int malformed; // touched on the IO thread only
 
     SocketSession(WebSocketsRedisHandler owner, WebSocketChannel channel, StreamConnection connection,
@@ -73,7 +71,10 @@ final class SocketSession extends AbstractReceiveListener implements Outbox.List
         this.channel = channel;
         this.upgrade = upgrade;
         this.limits = owner.limits();
-        this.sink = connection.getSinkChannel();
+        // The outbox writes whole frames to the connection itself: a message's frame bytes are the same for
+        // every socket, built once per node. Undertow's own write listener still runs once the outbox has
+        // nothing left, for the rare frame Undertow sends by itself while failing a socket.
+        this.outbox = owner.outboxes().open(channel.getIoThread(), connection.getSinkChannel(), this);
     }
 
     /** Starts reading frames and pinging; subscribes {@code channelName} when the upgrade named one. */
@@ -81,10 +82,6 @@ final class SocketSession extends AbstractReceiveListener implements Outbox.List
         // Undertow's read/write timeouts would otherwise decide when an idle socket dies (UNDERTOW-2333):
         // the idle timeout is set explicitly, longer than a ping round trip, so only a dead peer hits it.
         channel.setIdleTimeout(limits.idleMillis());
-        // The outbox writes whole frames to the connection itself: a message's frame bytes are the same for
-        // every socket, built once per node. Undertow's own write listener still runs once the outbox has
-        // nothing left, for the rare frame Undertow sends by itself while failing a socket.
-        outbox = owner.outboxes().open(channel.getIoThread(), sink, this);
         channel.getReceiveSetter().set(this);
         channel.addCloseTask(ch -> closed());
         channel.resumeReceives();
