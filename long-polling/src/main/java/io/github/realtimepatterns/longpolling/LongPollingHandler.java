@@ -22,7 +22,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -184,7 +183,7 @@ public final class LongPollingHandler implements RealtimeHandler {
         exchange.getResponseSender().send(json.duplicate());
     }
 
-    /** One parked request: answered once, by the hub's answer or its client leaving. */
+    /** One request waiting for its answer: answered once, by the hub's answer or its client leaving. */
     private final class Parked {
         final HttpServerExchange exchange;
         final CompletableFuture<ReadResult> answer;
@@ -200,8 +199,10 @@ public final class LongPollingHandler implements RealtimeHandler {
 
         /** On the exchange's IO thread, once the handler has returned. */
         void start() {
-            parked.add(this);
-            watch = DisconnectWatch.start(exchange, this::disconnected);
+            if (!plainRead) { // a read without wait is not held: nothing to count or watch
+                parked.add(this);
+                watch = DisconnectWatch.start(exchange, this::disconnected);
+            }
             answer.whenComplete(this::answered);
         }
 
@@ -228,7 +229,7 @@ public final class LongPollingHandler implements RealtimeHandler {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof StoreException) {
                 onIoThread(() -> Problems.send(exchange, 503, null, "the message store is unavailable; retry later"));
-            } else if (cause instanceof IllegalStateException || cause instanceof CancellationException) {
+            } else if (cause instanceof IllegalStateException) {
                 onIoThread(() -> Problems.send(exchange, 503, null, "the server is shutting down; retry later"));
             } else {
                 LOG.log(System.Logger.Level.ERROR, "a parked poll failed", cause);

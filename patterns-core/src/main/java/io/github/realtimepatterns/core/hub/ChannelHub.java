@@ -50,8 +50,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>A notification whose id follows the channel's known head is delivered without a read; a gap in
  *       ids, a resync from the source or a subscriber that lags makes the hub read the store, once per
  *       distinct cursor (ten thousand subscribers at the head cost one read).</li>
- *   <li>Every subscriber and waiter of a channel at the same cursor gets the same {@link ReadResult}
- *       instance, so a transport can encode a batch once and share the bytes.</li>
+ *   <li>Subscribers and waiters that get a batch together (a live message, a store read for the cursor
+ *       they share, an answer from memory for the same cursor) get the same {@link ReadResult} instance,
+ *       so a transport can encode a batch once and share the bytes.</li>
  *   <li>A safety sweep compares the store's heads with what the hub knows, at a slow interval, in case a
  *       notification was lost without a resync.</li>
  *   <li>Each channel's work runs on its own serial executor over a shared pool; blocking store reads
