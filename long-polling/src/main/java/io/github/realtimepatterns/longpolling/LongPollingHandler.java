@@ -7,12 +7,13 @@ import io.github.realtimepatterns.core.WireJson;
 import io.github.realtimepatterns.core.connection.DisconnectWatch;
 import io.github.realtimepatterns.core.connection.EncodeCache;
 import io.github.realtimepatterns.core.connection.WireFormat;
-import io.github.realtimepatterns.core.http.Authorizer;
+import io.github.realtimepatterns.core.http.ChannelRequest;
 import io.github.realtimepatterns.core.http.Exchanges;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.Problems;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.RealtimeRoutes;
+import io.github.realtimepatterns.core.http.RequestEntry;
 import io.github.realtimepatterns.core.service.RealtimeService;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -50,12 +51,11 @@ public final class LongPollingHandler implements RealtimeHandler {
             WireJson.readResult(batch).getBytes(StandardCharsets.UTF_8));
 
     private final RealtimeService service;
-    private final HttpSettings settings;
+    private final RequestEntry entry;
     private final long defaultWaitMillis;
     private final long maxWaitMillis;
     private final HttpHandler routes;
     private final Set<Parked> parked = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final EncodeCache encoded = new EncodeCache();
     private final LongAdder answeredAtOnce = new LongAdder();
     private final LongAdder woken = new LongAdder();
@@ -64,11 +64,11 @@ public final class LongPollingHandler implements RealtimeHandler {
 
     LongPollingHandler(RealtimeService service, HttpSettings settings, Duration timeout, Duration maxTimeout) {
         this.service = service;
-        this.settings = settings;
+        this.entry = RequestEntry.of(settings);
         this.defaultWaitMillis = timeout.toMillis();
         this.maxWaitMillis = maxTimeout.toMillis();
-        this.routes = RealtimeRoutes.builder(service, settings)
-                .get("/channels/{channel}/messages", this::poll)
+        this.routes = RealtimeRoutes.builder(service, entry)
+                .get("/channels/{channel}/messages", entry.read().to(this::poll))
                 .script("/realtime/long-polling.js", LongPollingHandler.class, "long-polling.js")
                 .metric("parked", this::parkedCount)
                 .metric("waiting", this::waitingCount)
@@ -128,40 +128,33 @@ public final class LongPollingHandler implements RealtimeHandler {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!entry.startClosing()) {
             return;
         }
         service.close(); // its hub answers every waiting next(), and so every parked request
     }
 
-    private void poll(HttpServerExchange exchange) {
-        Exchanges.guarded(exchange, () -> {
-            String channel = Exchanges.channel(exchange);
-            Exchanges.authorize(exchange, settings, channel, Authorizer.Action.READ);
-            Cursor cursor = Exchanges.cursor(exchange, false);
-            int limit = Exchanges.limit(exchange, settings);
-            long waitMillis = waitMillis(Exchanges.query(exchange, "wait"));
-            if (closed.get()) {
-                Problems.send(exchange, 503, null, "the server is shutting down; retry later");
-                return;
-            }
-            CompletableFuture<ReadResult> answer;
-            try {
-                answer = service.next(channel, cursor, limit, Duration.ofMillis(waitMillis)).toCompletableFuture();
-            } catch (IllegalStateException e) {
-                Problems.send(exchange, 503, null, "the server is shutting down; retry later");
-                return;
-            }
-            if (answer.isDone() && !answer.isCompletedExceptionally()) {
-                // Behind the head the hub knows: answered here from memory, nothing to park or read.
-                answeredAtOnce.increment();
-                sendJson(exchange, encoded.encode(answer.join(), ANSWER));
-                return;
-            }
-            Parked p = new Parked(exchange, answer, waitMillis == 0);
-            // No executor: the exchange stays open after this handler returns and no thread waits for it.
-            exchange.dispatch(SameThreadExecutor.INSTANCE, p::start);
-        });
+    private void poll(HttpServerExchange exchange, ChannelRequest request) {
+        String channel = request.channel();
+        Cursor cursor = request.cursor();
+        int limit = request.limit();
+        long waitMillis = waitMillis(Exchanges.query(exchange, "wait"));
+        CompletableFuture<ReadResult> answer;
+        try {
+            answer = service.next(channel, cursor, limit, Duration.ofMillis(waitMillis)).toCompletableFuture();
+        } catch (IllegalStateException e) {
+            Problems.send(exchange, 503, null, "the server is shutting down; retry later");
+            return;
+        }
+        if (answer.isDone() && !answer.isCompletedExceptionally()) {
+            // Behind the head the hub knows: answered here from memory, nothing to park or read.
+            answeredAtOnce.increment();
+            sendJson(exchange, encoded.encode(answer.join(), ANSWER));
+            return;
+        }
+        Parked p = new Parked(exchange, answer, waitMillis == 0);
+        // No executor: the exchange stays open after this handler returns and no thread waits for it.
+        exchange.dispatch(SameThreadExecutor.INSTANCE, p::start);
     }
 
     /** The hold asked for, in milliseconds: {@code wait} seconds, capped at the maximum; absent: the default. */
@@ -243,7 +236,7 @@ public final class LongPollingHandler implements RealtimeHandler {
                 answeredAtOnce.increment();
             } else if (news) {
                 woken.increment();
-            } else if (!closed.get()) {
+            } else if (!entry.isClosing()) {
                 timedOut.increment();
             }
         }
