@@ -1,6 +1,7 @@
 package io.github.realtimepatterns.longpollingbroker;
 
-import io.github.realtimepatterns.core.broker.InJvmBroker;
+import io.github.realtimepatterns.core.broker.Broker;
+import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.client.RealtimeClient;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.TransportContract;
@@ -9,12 +10,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
-/** One node of the pattern (an in-JVM broker stands in for Redis) passes the shared transport contract. */
+/** One node of the pattern passes the shared transport contract over every change source. */
 class LongPollingBrokerTransportTest extends TransportContract {
 
     @Override
-    protected RealtimeHandler newHandler(MessageStore store) {
-        return LongPollingBroker.builder(store, new InJvmBroker()).timeout(Duration.ofSeconds(5)).build();
+    protected RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource) {
+        return LongPollingBroker.builder(store, broker).changeSource(changeSource).timeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.realtimepatterns.longpolling;
 
+import io.github.realtimepatterns.core.broker.Broker;
+import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.client.RealtimeClient;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.TransportContract;
@@ -7,12 +9,13 @@ import io.github.realtimepatterns.core.store.MessageStore;
 import java.net.URI;
 import java.time.Duration;
 
-/** The long-polling transport passes the shared transport contract. */
+/** The long-polling transport passes the shared transport contract over every change source. */
 class LongPollingTransportTest extends TransportContract {
 
     @Override
-    protected RealtimeHandler newHandler(MessageStore store) {
-        return LongPolling.builder(store).timeout(Duration.ofSeconds(5)).build();
+    protected RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource) {
+        return LongPolling.builder(store).broker(broker).changeSource(changeSource).timeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @Override
