@@ -136,6 +136,8 @@ public abstract class TransportContract {
             changeSource = StorePoller.builder(store).interval(POLL_INTERVAL).build();
             open.add(0, changeSource);
         }
+        // A node serves once it hears: a Redis subscriber connects asynchronously (health says DOWN until then).
+        Eventually.await(broker::isHealthy, broker.describe() + " connected");
         PatternServer server = PatternServer.start(newHandler(store, broker, changeSource), 0);
         open.add(0, server);
         return server;
