@@ -26,9 +26,10 @@ import java.util.function.Function;
  * and keeps its subscription, and the others are still called. A closed subscription is not called again,
  * even by a dispatch already under way.
  *
- * <p>Thread-safe. {@link #add} and {@link Subscription#close()} may be called from any thread. Calls for one
- * channel should come from one thread at a time (the source's), so that each listener's calls come one at
- * a time as {@link ChangeListener} promises. {@link #close()} ends every subscription; idempotent.
+ * <p>Thread-safe. {@link #add} and {@link Subscription#close()} may be called from any thread. The registry
+ * does not serialize dispatch: a listener's calls come one at a time when the source dispatches from one
+ * thread (the Redis subscriber, the poller), and from each caller's thread otherwise (the in-JVM broker's
+ * publishers). {@link #close()} ends every subscription; idempotent.
  *
  * @param <S> what the source keeps per listened channel ({@link Void} when nothing)
  */
