@@ -3,6 +3,7 @@ package io.github.realtimepatterns.longpollingbroker;
 import io.github.realtimepatterns.core.broker.Broker;
 import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.client.RealtimeClient;
+import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.TransportContract;
 import io.github.realtimepatterns.core.store.MessageStore;
@@ -14,9 +15,10 @@ import java.util.List;
 class LongPollingBrokerTransportTest extends TransportContract {
 
     @Override
-    protected RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource) {
-        return LongPollingBroker.builder(store, broker).changeSource(changeSource).timeout(Duration.ofSeconds(5))
-                .build();
+    protected RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource,
+                                         HttpSettings settings) {
+        return LongPollingBroker.builder(store, broker).changeSource(changeSource).settings(settings)
+                .timeout(Duration.ofSeconds(5)).build();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.github.realtimepatterns.polling;
 import io.github.realtimepatterns.core.broker.Broker;
 import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.client.RealtimeClient;
+import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.TransportContract;
 import io.github.realtimepatterns.core.store.MessageStore;
@@ -18,8 +19,9 @@ class PollingTransportTest extends TransportContract {
     }
 
     @Override
-    protected RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource) {
-        return Polling.builder(store).broker(broker).build();
+    protected RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource,
+                                         HttpSettings settings) {
+        return Polling.builder(store).broker(broker).settings(settings).build();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.github.realtimepatterns.ssedbpolling;
 import io.github.realtimepatterns.core.broker.Broker;
 import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.client.RealtimeClient;
+import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.TransportContract;
 import io.github.realtimepatterns.core.store.MessageStore;
@@ -13,8 +14,9 @@ import java.time.Duration;
 class SseDbPollingTransportTest extends TransportContract {
 
     @Override
-    protected RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource) {
-        return SseDbPolling.builder(store).broker(broker).changeSource(changeSource)
+    protected RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource,
+                                         HttpSettings settings) {
+        return SseDbPolling.builder(store).broker(broker).changeSource(changeSource).settings(settings)
                 .heartbeat(Duration.ofSeconds(1)).build();
     }
 

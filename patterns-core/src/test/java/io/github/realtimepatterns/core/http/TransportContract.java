@@ -110,11 +110,13 @@ public abstract class TransportContract {
 
     /**
      * The pattern's handler over {@code store} (its knobs set for fast tests: short timeouts, intervals),
-     * announcing publishes through {@code broker} and woken by {@code changeSource}, which is the broker
-     * itself or a store poller. Wire both: {@code builder(store).broker(broker).changeSource(changeSource)}.
-     * Neither is to be closed by the handler: the kit closes them after the test.
+     * announcing publishes through {@code broker}, woken by {@code changeSource} (the broker itself or a
+     * store poller) and with {@code settings} (limits, origins, authorizer). Wire them all:
+     * {@code builder(store).broker(broker).changeSource(changeSource).settings(settings)}. The handler is
+     * not to close the broker or the change source: the kit does, after the test.
      */
-    protected abstract RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource);
+    protected abstract RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource,
+                                                  HttpSettings settings);
 
     /** The pattern's Java client for a server at {@code base}. */
     protected abstract RealtimeClient newClient(URI base);
@@ -124,6 +126,29 @@ public abstract class TransportContract {
 
     /** Starts a handler over {@code store} and this run's change source on a free port; all closed after the test. */
     protected final PatternServer start(MessageStore store) {
+        return start(newHandler(store), store);
+    }
+
+    /** Starts {@code handler} (over {@code store}) on a free port; both closed after the test. */
+    protected final PatternServer start(RealtimeHandler handler, MessageStore store) {
+        PatternServer server = PatternServer.start(handler, 0);
+        if (!open.contains(store)) {
+            open.add(0, store);
+        }
+        open.add(0, server);
+        return server;
+    }
+
+    /** The pattern's handler over {@code store} and this run's change source, with default settings. */
+    protected final RealtimeHandler newHandler(MessageStore store) {
+        return newHandler(store, HttpSettings.DEFAULTS);
+    }
+
+    /**
+     * The pattern's handler over {@code store} and this run's change source, with {@code settings}; the
+     * store, broker and change source are closed after the test (the handler too once started).
+     */
+    protected final RealtimeHandler newHandler(MessageStore store, HttpSettings settings) {
         open.add(0, store);
         Broker broker = switch (changeSourceKind) {
             case REDIS -> RedisBroker.builder(redis().uri())
@@ -138,9 +163,7 @@ public abstract class TransportContract {
         }
         // A node serves once it hears: a Redis subscriber connects asynchronously (health says DOWN until then).
         Eventually.await(broker::isHealthy, broker.describe() + " connected");
-        PatternServer server = PatternServer.start(newHandler(store, broker, changeSource), 0);
-        open.add(0, server);
-        return server;
+        return newHandler(store, broker, changeSource, settings);
     }
 
     private static synchronized RedisServer redis() {
@@ -342,6 +365,19 @@ public abstract class TransportContract {
         }
     }
 
+    /** Asserts a problem+json answer with {@code status} that names {@code field} as the wrong one. */
+    protected static void assertProblemNaming(HttpResponse<String> response, int status, String field) {
+        assertProblem(response, status, field);
+        assertThat(WireJson.tree(response.body()).path("field").asText()).as("field of %s", response.body())
+                .isEqualTo(field);
+    }
+
+    /** GETs {@code path} (relative to the server) and returns the answer. */
+    protected static HttpResponse<String> get(PatternServer server, String path) {
+        return send(HttpRequest.newBuilder(server.uri().resolve("/" + path)).timeout(Duration.ofSeconds(20))
+                .GET().build());
+    }
+
     @Nested
     @DisplayName("bad input is refused and leaves nothing behind")
     class BadInput {
@@ -404,6 +440,62 @@ public abstract class TransportContract {
             PatternServer server = start(MessageStores.inMemory());
             assertProblem(send(HttpRequest.newBuilder(server.uri().resolve("/" + subscribePath("c") + "?after=abc"))
                     .timeout(Duration.ofSeconds(20)).GET().build()), 400, "after");
+        }
+
+        @Test
+        void everyMalformedReadParameterIs400NamingIt() {
+            PatternServer server = start(MessageStores.inMemory());
+            String path = subscribePath("c");
+            assertProblemNaming(get(server, path + "?after=abc"), 400, "after");
+            assertProblemNaming(get(server, path + "?after=-1"), 400, "after");
+            assertProblemNaming(get(server, path + "?after=1&after=2"), 400, "after");
+            assertProblemNaming(get(server, path + "?after=1&epoch=not*an*epoch"), 400, "epoch");
+            assertProblemNaming(get(server, path + "?epoch=" + "e".repeat(65)), 400, "epoch");
+            assertProblemNaming(get(server, path + "?limit=0"), 400, "limit");
+            assertProblemNaming(get(server, path + "?limit=1001"), 400, "limit");
+            assertProblemNaming(get(server, path + "?limit=ten"), 400, "limit");
+            assertProblemNaming(get(server, "channels/bad$name/" + path.substring(path.lastIndexOf('/') + 1)),
+                    400, "channel");
+        }
+
+        @Test
+        void whatTheAuthorizerRefusesIs403AndNothingIsStored() {
+            MessageStore store = MessageStores.inMemory();
+            Authorizer noSecrets = (channel, action, exchange) -> !channel.startsWith("secret");
+            PatternServer server = start(newHandler(store, HttpSettings.builder().authorizer(noSecrets).build()),
+                    store);
+            assertProblemNaming(get(server, subscribePath("secret.a")), 403, "channel");
+            assertProblemNaming(post(server, "channels/secret.a/messages", "{}", "application/json"), 403,
+                    "channel");
+            assertThat(store.head("secret.a")).isZero();
+            publish(server, "open", 1);
+        }
+
+        @Test
+        void theEntryChecksInTheSameOrderEverywhere() {
+            MessageStore store = MessageStores.inMemory();
+            Authorizer nobody = (channel, action, exchange) -> false;
+            PatternServer server = start(newHandler(store, HttpSettings.builder().authorizer(nobody).build()), store);
+            // The channel before the cursor, the cursor before the limit, all of them before the authorizer.
+            String path = subscribePath("c");
+            assertProblemNaming(get(server, "channels/bad$name/" + path.substring(path.lastIndexOf('/') + 1)
+                    + "?after=x"), 400, "channel");
+            assertProblemNaming(get(server, path + "?after=x&limit=0"), 400, "after");
+            assertProblemNaming(get(server, path + "?limit=0"), 400, "limit");
+            assertProblemNaming(get(server, path), 403, "channel");
+        }
+
+        @Test
+        void whileTheHandlerClosesEveryChannelRouteIs503AndNothingIsStored() {
+            MessageStore store = MessageStores.inMemory();
+            RealtimeHandler handler = newHandler(store);
+            PatternServer server = start(handler, store);
+            publish(server, "c", 1);
+            handler.close();
+            assertProblem(get(server, subscribePath("c") + "?after=0"), 503, "shutting down");
+            assertProblem(get(server, subscribePath("bad$name")), 503, "shutting down");
+            assertProblem(post(server, "channels/c/messages", "{}", "application/json"), 503, "shutting down");
+            assertThat(store.head("c")).isEqualTo(1);
         }
 
         @Test
