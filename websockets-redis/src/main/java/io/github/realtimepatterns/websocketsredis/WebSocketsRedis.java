@@ -1,6 +1,7 @@
 package io.github.realtimepatterns.websocketsredis;
 
 import io.github.realtimepatterns.core.broker.Broker;
+import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.connection.Outboxes;
 import io.github.realtimepatterns.core.connection.SendLimits;
 import io.github.realtimepatterns.core.http.HttpSettings;
@@ -38,6 +39,7 @@ public final class WebSocketsRedis {
     public static final class Builder {
         private final MessageStore store;
         private Broker broker;
+        private ChangeSource changeSource;
         private HttpSettings settings = HttpSettings.DEFAULTS;
         private Duration pingInterval = Duration.ofSeconds(25);
         private Duration pongTimeout = Duration.ofSeconds(10);
@@ -55,12 +57,22 @@ public final class WebSocketsRedis {
         }
 
         /**
-         * Where publishes are announced and heard: a {@code RedisBroker} for many nodes (one Redis
-         * subscription connection per node, one PUBLISH per message). Default: an in-JVM broker owned by
-         * the handler. A broker passed here is not closed by the handler.
+         * Where publishes are announced and, unless {@link #changeSource} is set, heard: a {@code RedisBroker}
+         * for many nodes (one Redis subscription connection per node, one PUBLISH per message). Default: an
+         * in-JVM broker owned by the handler. A broker passed here is not closed by the handler.
          */
         public Builder broker(Broker broker) {
             this.broker = Objects.requireNonNull(broker, "broker");
+            return this;
+        }
+
+        /**
+         * Where the node hears of new messages when it is not the broker: a {@code StorePoller} (sockets woken
+         * by reading the database on an interval) or another broker. Publishes are still announced through
+         * {@link #broker}. Not closed by the handler.
+         */
+        public Builder changeSource(ChangeSource changeSource) {
+            this.changeSource = Objects.requireNonNull(changeSource, "changeSource");
             return this;
         }
 
@@ -190,6 +202,9 @@ public final class WebSocketsRedis {
             RealtimeService.Builder service = RealtimeService.builder(store).sweepInterval(sweepInterval);
             if (broker != null) {
                 service.broker(broker);
+            }
+            if (changeSource != null) {
+                service.changeSource(changeSource);
             }
             return new WebSocketsRedisHandler(service.build(), settings, limits, outboxes);
         }
