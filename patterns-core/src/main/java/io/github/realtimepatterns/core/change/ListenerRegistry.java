@@ -115,6 +115,12 @@ public final class ListenerRegistry<S> {
         }
     }
 
+    /** What the source keeps for {@code channel}, or {@code null} when nobody listens to it (or it has no state). */
+    public S state(String channel) {
+        Listeners<S> group = channels.get(channel);
+        return group == null ? null : group.state();
+    }
+
     /** Whether {@code channel} has at least one open listener. */
     public boolean isListened(String channel) {
         return channels.containsKey(channel);

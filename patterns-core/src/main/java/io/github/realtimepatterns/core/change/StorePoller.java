@@ -25,7 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A channel's cursor starts at the store's head on the first tick after its first listener
  * subscribed; that tick then calls {@link ChangeListener#onResync()} on the listeners waiting for it, so
  * they re-read what was stored between their own read and that tick. Later listeners of the channel get
- * everything after the shared cursor. When a read answers {@code reset}, {@code truncated} or {@code
+ * everything after the shared cursor, and the tick after they joined tells the channel's listeners to resync
+ * too, so every subscription is told once it is live, as {@link ChangeSource#subscribe} promises. When a read answers {@code reset}, {@code truncated} or {@code
  * hasMore}, or the channel's epoch changed, the listeners are told to resync; after {@code hasMore} the
  * poller asks again without waiting. A failed read is logged (at most once per minute while it keeps
  * failing) and retried on the next tick; {@link #isHealthy()} is false meanwhile. A listener that throws is
@@ -74,8 +75,13 @@ public final class StorePoller implements ChangeSource {
         if (closed.get()) {
             throw new IllegalStateException("store poller is closed");
         }
-        // Until the channel's cursor is set, its listeners re-read once it is (see apply).
-        return listeners.add(channel, listener);
+        Subscription subscription = listeners.add(channel, listener);
+        ChannelState state = listeners.state(channel);
+        if (state != null) {
+            // The next tick tells the channel's listeners to re-read (see apply): then the new one is live.
+            state.joined = true;
+        }
+        return subscription;
     }
 
     /** Ticks that queried the store since start. */
@@ -182,12 +188,13 @@ public final class StorePoller implements ChangeSource {
         for (Message message : result.messages()) {
             channel.deliver(message);
         }
-        // The first read of the channel set its cursor: its listeners so far re-read what was stored between
-        // their own read and this one. A listener that joins after this point reads after it, so it needs
-        // nothing from the poller: it gets every message after the cursor from the next ticks.
-        boolean started = previous == null;
+        // A listener that joined since the last tick is live from this read on: it re-reads what was stored
+        // between its own read and this one (on the first read of a channel, that is every listener). The
+        // flag is cleared before the resync, so a listener joining during it is told again on the next tick.
+        boolean joined = state.joined;
+        state.joined = false;
         boolean epochChanged = previous != null && !result.epoch().equals(previous.epoch());
-        if (started || result.reset() || result.truncated() || result.hasMore() || epochChanged) {
+        if (joined || previous == null || result.reset() || result.truncated() || result.hasMore() || epochChanged) {
             channel.resync();
         }
         return result.hasMore();
@@ -218,6 +225,7 @@ public final class StorePoller implements ChangeSource {
     /** The poller's cursor in one listened channel (written by the poller thread only). */
     private static final class ChannelState {
         volatile Cursor cursor;
+        volatile boolean joined;
     }
 
     /** Builds a {@link StorePoller}; setters validate at once. Not thread-safe. */
