@@ -9,6 +9,8 @@ import io.github.realtimepatterns.core.WireJson;
 import io.github.realtimepatterns.core.http.Authorizer;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.PatternServer;
+import io.github.realtimepatterns.core.standalone.Env;
+import io.github.realtimepatterns.core.standalone.Standalone;
 import io.github.realtimepatterns.core.store.MessageStore;
 import io.github.realtimepatterns.core.store.MessageStores;
 import io.github.realtimepatterns.core.testing.Eventually;
@@ -22,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +36,7 @@ class WebSocketsRedisTest {
 
     private final List<AutoCloseable> open = new ArrayList<>();
     private WebSocketsRedisHandler handler;
+    private MessageStore store;
 
     @AfterEach
     void closeEverything() throws Exception {
@@ -42,6 +46,7 @@ class WebSocketsRedisTest {
     }
 
     private PatternServer start(MessageStore store, UnaryOperator<WebSocketsRedis.Builder> knobs) {
+        this.store = store;
         handler = knobs.apply(WebSocketsRedis.builder(store)).build();
         PatternServer server = PatternServer.start(handler, 0);
         open.add(0, server);
@@ -126,7 +131,7 @@ class WebSocketsRedisTest {
              RawWebSocket noOrigin = RawWebSocket.open(server.uri(), "/ws", null, 0)) {
             assertThat(List.of(same.status, allowed.status, noOrigin.status)).containsOnly(101);
         }
-        assertThat(handler.service().hub().subscriberCount()).isLessThanOrEqualTo(1);
+        assertThat(handler.service().subscriberCount()).isLessThanOrEqualTo(1);
     }
 
     @Test
@@ -146,7 +151,7 @@ class WebSocketsRedisTest {
         RawWebSocket.Frame f = ws.next();
         assertThat(f.opcode()).isEqualTo(RawWebSocket.CLOSE);
         assertThat(f.closeCode()).isEqualTo(1009);
-        assertThat(handler.service().store().head("c")).isZero();
+        assertThat(store.head("c")).isZero();
     }
 
     @Test
@@ -188,7 +193,7 @@ class WebSocketsRedisTest {
         try (RawWebSocket upgrade = RawWebSocket.open(server.uri(), "/channels/secret2/ws", null, 0)) {
             assertThat(upgrade.status).isEqualTo(403);
         }
-        assertThat(handler.service().store().head("c")).isZero();
+        assertThat(store.head("c")).isZero();
     }
 
     @Test
@@ -385,6 +390,18 @@ class WebSocketsRedisTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void theStandaloneServerLetsTheOriginsOfAllowedOriginsOpenSockets() throws IOException {
+        Standalone running = Standalone.start("websockets-redis", Env.of(Map.of("PORT", "0", "HOST", "127.0.0.1",
+                "ALLOWED_ORIGINS", "https://app.example")), WebSocketsRedisServer::handler);
+        open.add(0, running);
+        try (RawWebSocket allowed = RawWebSocket.open(running.uri(), "/ws", "https://app.example", 0);
+             RawWebSocket evil = RawWebSocket.open(running.uri(), "/ws", "https://evil.example", 0)) {
+            assertThat(allowed.status).isEqualTo(101);
+            assertThat(evil.status).isEqualTo(403);
         }
     }
 }

@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,7 +42,8 @@ public final class StorePoller implements ChangeSource {
     private final MessageStore store;
     private final Duration interval;
     private final int batchSize;
-    private final ConcurrentHashMap<String, ChannelState> channels = new ConcurrentHashMap<>();
+    private final ListenerRegistry<ChannelState> listeners =
+            ListenerRegistry.withState(StorePoller.class, channel -> new ChannelState());
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong polls = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
@@ -76,15 +75,8 @@ public final class StorePoller implements ChangeSource {
         if (closed.get()) {
             throw new IllegalStateException("store poller is closed");
         }
-        Entry entry = new Entry(channel, listener);
-        channels.compute(channel, (name, state) -> {
-            ChannelState s = state == null ? new ChannelState() : state;
-            // Until the channel's cursor is set, the listener must re-read once it is.
-            entry.awaitingStart = s.cursor == null;
-            s.listeners.add(entry);
-            return s;
-        });
-        return entry;
+        // Until the channel's cursor is set, its listeners re-read once it is (see apply).
+        return listeners.add(channel, listener);
     }
 
     /**
@@ -109,7 +101,7 @@ public final class StorePoller implements ChangeSource {
 
     /** Channels with at least one listener now. */
     public int channelCount() {
-        return channels.size();
+        return listeners.channelCount();
     }
 
     /** Whether the last read of the store succeeded. */
@@ -135,7 +127,7 @@ public final class StorePoller implements ChangeSource {
         } finally {
             lock.unlock();
         }
-        channels.clear();
+        listeners.close();
         if (Thread.currentThread() != thread) {
             try {
                 thread.join(5000);
@@ -172,12 +164,15 @@ public final class StorePoller implements ChangeSource {
 
     /** One read of every channel with listeners; returns whether to read again at once (hasMore). */
     private boolean tick() {
-        Map<String, ChannelState> snapshot = new LinkedHashMap<>(channels);
+        List<ListenerRegistry.Listeners<ChannelState>> snapshot = listeners.snapshot();
         if (snapshot.isEmpty()) {
             return false;
         }
         Map<String, Cursor> cursors = new LinkedHashMap<>();
-        snapshot.forEach((name, state) -> cursors.put(name, state.cursor == null ? Cursor.head() : state.cursor));
+        for (ListenerRegistry.Listeners<ChannelState> channel : snapshot) {
+            Cursor cursor = channel.state().cursor;
+            cursors.put(channel.channel(), cursor == null ? Cursor.head() : cursor);
+        }
         Map<String, ReadResult> results;
         polls.incrementAndGet();
         try {
@@ -188,32 +183,29 @@ public final class StorePoller implements ChangeSource {
         }
         recovered();
         boolean again = false;
-        for (Map.Entry<String, ChannelState> e : snapshot.entrySet()) {
-            ReadResult result = results.get(e.getKey());
+        for (ListenerRegistry.Listeners<ChannelState> channel : snapshot) {
+            ReadResult result = results.get(channel.channel());
             if (result != null && !closed.get()) {
-                again |= apply(e.getKey(), e.getValue(), result);
+                again |= apply(channel, result);
             }
         }
         return again;
     }
 
-    private boolean apply(String channel, ChannelState state, ReadResult result) {
+    private boolean apply(ListenerRegistry.Listeners<ChannelState> channel, ReadResult result) {
+        ChannelState state = channel.state();
         Cursor previous = state.cursor;
         state.cursor = Cursor.of(result.epoch(), result.cursor());
         for (Message message : result.messages()) {
-            for (Entry entry : state.listeners) {
-                if (entry.open.get()) {
-                    entry.deliver(message);
-                }
-            }
+            channel.deliver(message);
         }
+        // The first read of the channel set its cursor: its listeners so far re-read what was stored between
+        // their own read and this one. A listener that joins after this point reads after it, so it needs
+        // nothing from the poller: it gets every message after the cursor from the next ticks.
+        boolean started = previous == null;
         boolean epochChanged = previous != null && !result.epoch().equals(previous.epoch());
-        boolean resyncAll = previous != null && (result.reset() || result.truncated() || result.hasMore() || epochChanged);
-        for (Entry entry : state.listeners) {
-            if (entry.open.get() && (resyncAll || entry.awaitingStart)) {
-                entry.awaitingStart = false;
-                entry.resync();
-            }
+        if (started || result.reset() || result.truncated() || result.hasMore() || epochChanged) {
+            channel.resync();
         }
         return result.hasMore();
     }
@@ -240,55 +232,9 @@ public final class StorePoller implements ChangeSource {
         healthy = true;
     }
 
-    /** The listeners of one channel and the poller's cursor in it (written by the poller thread only). */
+    /** The poller's cursor in one listened channel (written by the poller thread only). */
     private static final class ChannelState {
-        final CopyOnWriteArrayList<Entry> listeners = new CopyOnWriteArrayList<>();
         volatile Cursor cursor;
-    }
-
-    private final class Entry implements Subscription {
-        final String channel;
-        final ChangeListener listener;
-        final AtomicBoolean open = new AtomicBoolean(true);
-        volatile boolean awaitingStart;
-
-        Entry(String channel, ChangeListener listener) {
-            this.channel = channel;
-            this.listener = listener;
-        }
-
-        void deliver(Message message) {
-            try {
-                listener.onMessage(message);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "listener of channel " + channel + " threw on message "
-                        + message.id() + "; it stays subscribed", e);
-            }
-        }
-
-        void resync() {
-            try {
-                listener.onResync();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "listener of channel " + channel
-                        + " threw on resync; it stays subscribed", e);
-            }
-        }
-
-        @Override
-        public String channel() {
-            return channel;
-        }
-
-        @Override
-        public void close() {
-            if (open.compareAndSet(true, false)) {
-                channels.computeIfPresent(channel, (name, state) -> {
-                    state.listeners.remove(this);
-                    return state.listeners.isEmpty() ? null : state;
-                });
-            }
-        }
     }
 
     /** Builds a {@link StorePoller}; setters validate at once. Not thread-safe. */

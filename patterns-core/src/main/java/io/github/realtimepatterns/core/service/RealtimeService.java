@@ -5,6 +5,7 @@ import io.github.realtimepatterns.core.Channels;
 import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
+import io.github.realtimepatterns.core.RealtimeException;
 import io.github.realtimepatterns.core.WireJson;
 import io.github.realtimepatterns.core.broker.Broker;
 import io.github.realtimepatterns.core.change.ChangeSource;
@@ -17,12 +18,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What every transport calls: {@link #publish} (append, then notify after commit), {@link #read} and
- * {@link #subscribe}. It owns the node's {@link ChannelHub}.
+ * What every transport calls: {@link #publish} (append, then notify after commit), {@link #read},
+ * {@link #next} and {@link #subscribe}, and what a transport or a metrics page needs to know about the node
+ * (counts, {@link #health()}). It owns the node's {@link ChannelHub}; its store, broker and hub are not
+ * handed out.
  *
  * <p>Thread-safe. {@link #publish} and {@link #read} block on the store: call them off IO threads.
  * {@link #close()} closes the hub (ending every subscription) and the broker and change source it created
@@ -106,29 +110,75 @@ public final class RealtimeService implements AutoCloseable {
         return store.read(channel, cursor, limit);
     }
 
+    /**
+     * The next messages of {@code channel} after {@code cursor}, at most {@code limit}
+     * (1..{@value #MAX_LIMIT}), waiting up to {@code wait} for one: what a long-poll answers. Complete on
+     * return when this node's memory already holds messages after the cursor; never blocks the caller. See
+     * {@link ChannelHub#next} for the rest of the contract (timeouts, cancelling, shared answers).
+     *
+     * @throws io.github.realtimepatterns.core.ProtocolException for an invalid channel
+     * @throws IllegalArgumentException for a limit out of range or a negative wait
+     * @throws IllegalStateException when the service is closed
+     */
+    public CompletionStage<ReadResult> next(String channel, Cursor cursor, int limit, Duration wait) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be in 1.." + MAX_LIMIT + " but was " + limit);
+        }
+        return hub.next(channel, cursor, limit, wait);
+    }
+
+    /** {@link #next} calls waiting now for a message or their timeout (their read found nothing). */
+    public int waitingCount() {
+        return hub.waitingCount();
+    }
+
     /** Subscribes through this node's hub; see {@link ChannelHub#subscribe}. */
     public HubSubscription subscribe(String channel, Cursor cursor, Subscriber subscriber) {
         return hub.subscribe(channel, cursor, subscriber);
     }
 
-    /** The store (the truth). */
-    public MessageStore store() {
-        return store;
+    /**
+     * Whether the store answers now and the broker and change source are connected. Blocks on the store
+     * (its health query): call it off IO threads.
+     */
+    public Health health() {
+        String storeProblem = null;
+        try {
+            store.checkHealth();
+        } catch (RealtimeException e) {
+            storeProblem = e.getMessage();
+        }
+        return new Health(storeProblem, changeSource.isHealthy(), changeSource.describe(), broker.isHealthy());
     }
 
-    /** Where publishes are announced. */
-    public Broker broker() {
-        return broker;
+    /** Subscribers on this node now (open streams, sockets' subscriptions, waiting {@link #next} calls). */
+    public int subscriberCount() {
+        return hub.subscriberCount();
     }
 
-    /** Where the hub hears of new messages (the broker unless set otherwise). */
-    public ChangeSource changeSource() {
-        return changeSource;
+    /** Channels this node follows now: those with subscribers and those lingering after their last one left. */
+    public int channelCount() {
+        return hub.channelCount();
     }
 
-    /** This node's hub. */
-    public ChannelHub hub() {
-        return hub;
+    /** Store reads made for subscribers (joins, gaps, resyncs, sweeps), since start; {@link #read} not included. */
+    public long subscriptionReads() {
+        return hub.storeReads();
+    }
+
+    /** Subscriber joins answered from recent messages instead of a store read, since start. */
+    public long joinsFromMemory() {
+        return hub.joinsFromMemory();
+    }
+
+    /** Messages handed to subscribers, counted once per subscriber, since start. */
+    public long deliveredCount() {
+        return hub.deliveredMessages();
+    }
+
+    /** Queries the store has run (reads, appends, trims), since it opened; 0 if the store does not count. */
+    public long storeQueries() {
+        return store.queryCount();
     }
 
     /** Messages published through this service since start. */
@@ -153,6 +203,22 @@ public final class RealtimeService implements AutoCloseable {
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.WARNING, "closing " + c + " failed", e);
             }
+        }
+    }
+
+    /**
+     * The node's dependencies as {@link #health()} found them.
+     *
+     * @param storeProblem   why the store did not answer, or {@code null} when it did
+     * @param changeSourceUp whether the change source (how the node hears of new messages) is connected
+     * @param changeSource   what the change source is, for a human ("store poller every 500ms", ...)
+     * @param brokerUp       whether the broker (where publishes are announced) is connected
+     */
+    public record Health(String storeProblem, boolean changeSourceUp, String changeSource, boolean brokerUp) {
+
+        /** Whether everything is up. */
+        public boolean up() {
+            return storeProblem == null && changeSourceUp && brokerUp;
         }
     }
 

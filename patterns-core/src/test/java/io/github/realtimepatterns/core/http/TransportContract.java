@@ -6,6 +6,11 @@ import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.WireJson;
+import io.github.realtimepatterns.core.broker.Broker;
+import io.github.realtimepatterns.core.broker.InJvmBroker;
+import io.github.realtimepatterns.core.broker.RedisBroker;
+import io.github.realtimepatterns.core.change.ChangeSource;
+import io.github.realtimepatterns.core.change.StorePoller;
 import io.github.realtimepatterns.core.client.ClientSubscription;
 import io.github.realtimepatterns.core.client.RealtimeClient;
 import io.github.realtimepatterns.core.store.MessageStore;
@@ -13,6 +18,7 @@ import io.github.realtimepatterns.core.store.MessageStores;
 import io.github.realtimepatterns.core.store.Retention;
 import io.github.realtimepatterns.core.testing.Eventually;
 import io.github.realtimepatterns.core.testing.RecordingListener;
+import io.github.realtimepatterns.core.testing.RedisServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
@@ -22,27 +28,95 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What every transport must do, run by each pattern module through a one-screen subclass: delivery
  * once and in order, cursors, resets, truncation, and the shared HTTP errors that leave nothing stored.
  *
- * <p>Subclasses say how to build their handler over a store, which Java client to use, and where their
- * subscribe endpoint lives; the kit starts a real server on a free port for each test.
+ * <p>Subclasses say how to build their handler over a store and a change source, which Java client to
+ * use, and where their subscribe endpoint lives; the kit starts a real server on a free port for each
+ * test. Every scenario (every test of this class and of its nested classes) runs once per {@link
+ * ChangeSourceKind change source}: the in-JVM broker, Redis Pub/Sub (one real {@code redis-server} per test
+ * class, started when first needed) and the store poller, so the transports x change sources matrix is
+ * what the reports show. A transport with nothing to wake (polling) hides {@link #changeSourceKinds()} with
+ * its own static method returning {@link ChangeSourceKind#NONE} and runs them once.
+ *
+ * <p>A new scenario is a {@code @Test} method in this class or one of its {@code @Nested} classes that
+ * starts its server with {@link #start(MessageStore)}; it then runs over every change source by itself.
  */
+@ParameterizedClass(name = "over {0}")
+@MethodSource("changeSourceKinds")
 public abstract class TransportContract {
 
     /** The JDK client the kit uses for raw HTTP checks; HTTP/1.1 as the library's clients use. */
     protected static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    /** How often the store poller reads the store in the {@link ChangeSourceKind#STORE_POLLER} runs. */
+    protected static final Duration POLL_INTERVAL = Duration.ofMillis(50);
+
+    private static final AtomicInteger REDIS_PREFIXES = new AtomicInteger();
+    private static RedisServer redis;
+
+    /** The change source of this run; set by JUnit before each test. */
+    @Parameter
+    protected ChangeSourceKind changeSourceKind;
+
     private final List<AutoCloseable> open = new ArrayList<>();
 
-    /** The pattern's handler over {@code store} (its knobs set for fast tests: short timeouts, intervals). */
-    protected abstract RealtimeHandler newHandler(MessageStore store);
+    /** How the handler under test hears of new messages in one run of the scenarios. */
+    public enum ChangeSourceKind {
+        /** An {@code InJvmBroker}: announces publishes and wakes the handler at once. */
+        IN_JVM_BROKER("the in-JVM broker"),
+        /** A {@code RedisBroker} on a real redis-server: announces publishes and wakes the handler. */
+        REDIS("Redis Pub/Sub"),
+        /** A {@code StorePoller} reading the store every {@link #POLL_INTERVAL}; publishes go to an unheard in-JVM broker. */
+        STORE_POLLER("the store poller"),
+        /** For a transport that waits for nothing (polling): an in-JVM broker it may announce to. */
+        NONE("no change source");
+
+        private final String description;
+
+        ChangeSourceKind(String description) {
+            this.description = description;
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    /** The change sources every scenario runs over. A subclass may hide this with its own static method. */
+    protected static List<ChangeSourceKind> changeSourceKinds() {
+        return List.of(ChangeSourceKind.IN_JVM_BROKER, ChangeSourceKind.REDIS, ChangeSourceKind.STORE_POLLER);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (redis != null) {
+            redis.close();
+            redis = null;
+        }
+    }
+
+    /**
+     * The pattern's handler over {@code store} (its knobs set for fast tests: short timeouts, intervals),
+     * announcing publishes through {@code broker}, woken by {@code changeSource} (the broker itself or a
+     * store poller) and with {@code settings} (limits, origins, authorizer). Wire them all:
+     * {@code builder(store).broker(broker).changeSource(changeSource).settings(settings)}. The handler is
+     * not to close the broker or the change source: the kit does, after the test.
+     */
+    protected abstract RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource,
+                                                  HttpSettings settings);
 
     /** The pattern's Java client for a server at {@code base}. */
     protected abstract RealtimeClient newClient(URI base);
@@ -50,12 +124,53 @@ public abstract class TransportContract {
     /** The subscribe path of the transport for {@code channel}, relative, like {@code channels/c/events}. */
     protected abstract String subscribePath(String channel);
 
-    /** Starts a handler over {@code store} on a free port; closed after the test. */
+    /** Starts a handler over {@code store} and this run's change source on a free port; all closed after the test. */
     protected final PatternServer start(MessageStore store) {
-        PatternServer server = PatternServer.start(newHandler(store), 0);
-        open.add(0, store);
+        return start(newHandler(store), store);
+    }
+
+    /** Starts {@code handler} (over {@code store}) on a free port; both closed after the test. */
+    protected final PatternServer start(RealtimeHandler handler, MessageStore store) {
+        PatternServer server = PatternServer.start(handler, 0);
+        if (!open.contains(store)) {
+            open.add(0, store);
+        }
         open.add(0, server);
         return server;
+    }
+
+    /** The pattern's handler over {@code store} and this run's change source, with default settings. */
+    protected final RealtimeHandler newHandler(MessageStore store) {
+        return newHandler(store, HttpSettings.DEFAULTS);
+    }
+
+    /**
+     * The pattern's handler over {@code store} and this run's change source, with {@code settings}; the
+     * store, broker and change source are closed after the test (the handler too once started).
+     */
+    protected final RealtimeHandler newHandler(MessageStore store, HttpSettings settings) {
+        open.add(0, store);
+        Broker broker = switch (changeSourceKind) {
+            case REDIS -> RedisBroker.builder(redis().uri())
+                    .keyPrefix("transport" + REDIS_PREFIXES.incrementAndGet() + ":").build();
+            case IN_JVM_BROKER, STORE_POLLER, NONE -> new InJvmBroker();
+        };
+        open.add(0, broker);
+        ChangeSource changeSource = broker;
+        if (changeSourceKind == ChangeSourceKind.STORE_POLLER) {
+            changeSource = StorePoller.builder(store).interval(POLL_INTERVAL).build();
+            open.add(0, changeSource);
+        }
+        // A node serves once it hears: a Redis subscriber connects asynchronously (health says DOWN until then).
+        Eventually.await(broker::isHealthy, broker.describe() + " connected");
+        return newHandler(store, broker, changeSource, settings);
+    }
+
+    private static synchronized RedisServer redis() {
+        if (redis == null) {
+            redis = RedisServer.start();
+        }
+        return redis;
     }
 
     /** A client for {@code server}; closed after the test. */
@@ -250,6 +365,19 @@ public abstract class TransportContract {
         }
     }
 
+    /** Asserts a problem+json answer with {@code status} that names {@code field} as the wrong one. */
+    protected static void assertProblemNaming(HttpResponse<String> response, int status, String field) {
+        assertProblem(response, status, field);
+        assertThat(WireJson.tree(response.body()).path("field").asText()).as("field of %s", response.body())
+                .isEqualTo(field);
+    }
+
+    /** GETs {@code path} (relative to the server) and returns the answer. */
+    protected static HttpResponse<String> get(PatternServer server, String path) {
+        return send(HttpRequest.newBuilder(server.uri().resolve("/" + path)).timeout(Duration.ofSeconds(20))
+                .GET().build());
+    }
+
     @Nested
     @DisplayName("bad input is refused and leaves nothing behind")
     class BadInput {
@@ -312,6 +440,62 @@ public abstract class TransportContract {
             PatternServer server = start(MessageStores.inMemory());
             assertProblem(send(HttpRequest.newBuilder(server.uri().resolve("/" + subscribePath("c") + "?after=abc"))
                     .timeout(Duration.ofSeconds(20)).GET().build()), 400, "after");
+        }
+
+        @Test
+        void everyMalformedReadParameterIs400NamingIt() {
+            PatternServer server = start(MessageStores.inMemory());
+            String path = subscribePath("c");
+            assertProblemNaming(get(server, path + "?after=abc"), 400, "after");
+            assertProblemNaming(get(server, path + "?after=-1"), 400, "after");
+            assertProblemNaming(get(server, path + "?after=1&after=2"), 400, "after");
+            assertProblemNaming(get(server, path + "?after=1&epoch=not*an*epoch"), 400, "epoch");
+            assertProblemNaming(get(server, path + "?epoch=" + "e".repeat(65)), 400, "epoch");
+            assertProblemNaming(get(server, path + "?limit=0"), 400, "limit");
+            assertProblemNaming(get(server, path + "?limit=1001"), 400, "limit");
+            assertProblemNaming(get(server, path + "?limit=ten"), 400, "limit");
+            assertProblemNaming(get(server, "channels/bad$name/" + path.substring(path.lastIndexOf('/') + 1)),
+                    400, "channel");
+        }
+
+        @Test
+        void whatTheAuthorizerRefusesIs403AndNothingIsStored() {
+            MessageStore store = MessageStores.inMemory();
+            Authorizer noSecrets = (channel, action, exchange) -> !channel.startsWith("secret");
+            PatternServer server = start(newHandler(store, HttpSettings.builder().authorizer(noSecrets).build()),
+                    store);
+            assertProblemNaming(get(server, subscribePath("secret.a")), 403, "channel");
+            assertProblemNaming(post(server, "channels/secret.a/messages", "{}", "application/json"), 403,
+                    "channel");
+            assertThat(store.head("secret.a")).isZero();
+            publish(server, "open", 1);
+        }
+
+        @Test
+        void theEntryChecksInTheSameOrderEverywhere() {
+            MessageStore store = MessageStores.inMemory();
+            Authorizer nobody = (channel, action, exchange) -> false;
+            PatternServer server = start(newHandler(store, HttpSettings.builder().authorizer(nobody).build()), store);
+            // The channel before the cursor, the cursor before the limit, all of them before the authorizer.
+            String path = subscribePath("c");
+            assertProblemNaming(get(server, "channels/bad$name/" + path.substring(path.lastIndexOf('/') + 1)
+                    + "?after=x"), 400, "channel");
+            assertProblemNaming(get(server, path + "?after=x&limit=0"), 400, "after");
+            assertProblemNaming(get(server, path + "?limit=0"), 400, "limit");
+            assertProblemNaming(get(server, path), 403, "channel");
+        }
+
+        @Test
+        void whileTheHandlerClosesEveryChannelRouteIs503AndNothingIsStored() {
+            MessageStore store = MessageStores.inMemory();
+            RealtimeHandler handler = newHandler(store);
+            PatternServer server = start(handler, store);
+            publish(server, "c", 1);
+            handler.close();
+            assertProblem(get(server, subscribePath("c") + "?after=0"), 503, "shutting down");
+            assertProblem(get(server, subscribePath("bad$name")), 503, "shutting down");
+            assertProblem(post(server, "channels/c/messages", "{}", "application/json"), 503, "shutting down");
+            assertThat(store.head("c")).isEqualTo(1);
         }
 
         @Test
