@@ -3,19 +3,15 @@ package io.github.realtimepatterns.examples.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.realtimepatterns.core.Cursor;
-import io.github.realtimepatterns.core.store.JdbcOptions;
 import io.github.realtimepatterns.core.store.MessageStore;
-import io.github.realtimepatterns.core.store.MessageStores;
-import io.github.realtimepatterns.core.store.Retention;
 import io.github.realtimepatterns.core.testing.DocSnippets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * The java blocks of the pages that are not a module's own ({@code operations.md}, {@code extending.md})
- * are regions of compiled, executed test code: this file and {@link CountingStoreTest}.
+ * are regions of compiled, executed test code: {@link OperationsExamples} and {@link CountingStoreTest}.
  */
 class DocsSnippetsTest {
 
@@ -24,17 +20,11 @@ class DocsSnippetsTest {
     @Test
     void operationsPageShowsTheRetentionCodeThatRunsHere() {
         String jdbcUrl = "jdbc:h2:mem:ops-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        // snippet: retention
-        MessageStore store = MessageStores.jdbc(JdbcOptions.builder(jdbcUrl)
-                .retention(new Retention(50_000, Duration.ofDays(7)))   // per channel
-                .maxConnections(20)
-                .build());
-        // end snippet: retention
-        try (store) {
+        try (MessageStore store = OperationsExamples.retentionStore(jdbcUrl)) {
             store.append("chat", "{\"text\":\"hi\"}");
             assertThat(store.read("chat", Cursor.after(0), 10).messages()).hasSize(1);
         }
-        DocSnippets.assertDocMatches(DocsPages.DOCS.resolve("operations.md"), SOURCES.resolve("DocsSnippetsTest.java"));
+        DocSnippets.assertDocMatches(DocsPages.DOCS.resolve("operations.md"), SOURCES.resolve("OperationsExamples.java"));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.github.realtimepatterns.examples.proxy;
 
 import io.github.realtimepatterns.core.testing.Eventually;
-import io.github.realtimepatterns.examples.Backends;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -49,12 +48,23 @@ final class Nginx implements AutoCloseable {
 
     /** The nginx binary: {@code nginx} on the PATH, else Debian's {@code /usr/sbin/nginx}, else {@code null}. */
     static Path binary() {
-        Path onPath = Backends.onPath("nginx");
-        if (onPath != null) {
-            return onPath;
+        String path = System.getenv("PATH");
+        for (String dir : (path == null ? "" : path).split(java.io.File.pathSeparator)) {
+            if (!dir.isBlank() && Files.isExecutable(Path.of(dir, "nginx"))) {
+                return Path.of(dir, "nginx");
+            }
         }
         Path debian = Path.of("/usr/sbin/nginx");
         return Files.isExecutable(debian) ? debian : null;
+    }
+
+    /** A TCP port of 127.0.0.1 that was free a moment ago. */
+    static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
     }
 
     /**

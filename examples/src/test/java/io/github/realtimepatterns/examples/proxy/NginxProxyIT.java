@@ -17,7 +17,6 @@ import io.github.realtimepatterns.core.testing.Eventually;
 import io.github.realtimepatterns.core.testing.MainProcess;
 import io.github.realtimepatterns.core.testing.RecordingListener;
 import io.github.realtimepatterns.core.testing.RedisServer;
-import io.github.realtimepatterns.examples.Backends;
 import io.github.realtimepatterns.examples.docs.DocsPages;
 import io.github.realtimepatterns.longpolling.LongPollingClient;
 import io.github.realtimepatterns.longpollingbroker.LongPollingBrokerClient;
@@ -81,7 +80,7 @@ class NginxProxyIT {
     void startClusterBehindNginx() throws SQLException {
         String docsConfig = DocsPages.markedBlock(DocsPages.DOCS.resolve("operations.md"), "nginx-config").text();
         redis = RedisServer.start();
-        int h2Port = Backends.freePort();
+        int h2Port = Nginx.freePort();
         h2 = Server.createTcpServer("-tcpPort", String.valueOf(h2Port), "-tcpAllowOthers", "-ifNotExists").start();
         jdbcUrl = "jdbc:h2:tcp://127.0.0.1:" + h2Port + "/mem:proxy-it;DB_CLOSE_DELAY=-1";
         for (int i = 0; i < 3; i++) {
@@ -96,7 +95,7 @@ class NginxProxyIT {
         for (URI node : nodeUris) {
             new HttpPublisher(http, node.resolve("/polling/"), Duration.ofSeconds(60)).publish("proxy-it-warm-up", "{}");
         }
-        int port = Backends.freePort();
+        int port = Nginx.freePort();
         nginx = Nginx.start(Nginx.forNodes(docsConfig, nodeUris, port), port);
     }
 

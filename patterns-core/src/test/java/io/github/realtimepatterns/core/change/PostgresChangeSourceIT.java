@@ -19,12 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -32,14 +30,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link PostgresChangeSource} against PostgreSQL at {@code RP_TEST_POSTGRES_URL} (default {@code
+ * {@link PostgresChangeSource} passes the change-source kit, then shows what only it has, against PostgreSQL at {@code RP_TEST_POSTGRES_URL} (default {@code
  * jdbc:postgresql://127.0.0.1:5432/test?user=postgres}; when the variable is set the database must be
  * reachable, when it is unset and the default cannot be reached the tests are skipped). Two "nodes" each
  * have their own store over the same tables (their own pools) with the {@code NOTIFY} hook; the source under
- * test belongs to the second. Its safety read is one minute, so within a test only a notification, or the
- * read after a reconnect, can deliver a message.
+ * test belongs to the second. In the kit, the source reads the kit's store and {@link #announce} sends the
+ * {@code NOTIFY} the append hook would. Its safety read is one minute, so within a test only a notification,
+ * or the read after a (re)connect, can deliver a message.
  */
-class PostgresChangeSourceIT {
+class PostgresChangeSourceIT extends ChangeSourceContract {
 
     private static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
     private static final Duration SAFETY = Duration.ofMinutes(1);
@@ -75,6 +74,24 @@ class PostgresChangeSourceIT {
         }
     }
 
+    @Override
+    protected ChangeSource newSource(MessageStore store) {
+        return PostgresChangeSource.builder(store, JdbcOptions.builder(url).build()).safetyInterval(SAFETY).build();
+    }
+
+    /** What {@link PostgresChangeSource#NOTIFY} does in an append's transaction, here after the kit's append. */
+    @Override
+    protected void announce(ChangeSource source, Message stored) {
+        try (Connection c = DriverManager.getConnection(url);
+             PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            notify.setString(1, PostgresChangeSource.NOTIFY_CHANNEL);
+            notify.setString(2, stored.channel() + ":" + stored.id());
+            notify.execute();
+        } catch (SQLException e) {
+            throw new AssertionError("NOTIFY failed", e);
+        }
+    }
+
     private JdbcOptions options() {
         if (prefix == null) {
             prefix = "rpn_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT) + "_";
@@ -99,27 +116,11 @@ class PostgresChangeSourceIT {
         return "pg-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** A listener that keeps the ids it is given and counts the resyncs it is told of. */
-    private static final class Recorder implements ChangeListener {
-        final List<Long> ids = new CopyOnWriteArrayList<>();
-        final AtomicInteger resyncs = new AtomicInteger();
-
-        @Override
-        public void onMessage(Message message) {
-            ids.add(message.id());
-        }
-
-        @Override
-        public void onResync() {
-            resyncs.incrementAndGet();
-        }
-    }
-
     /** Subscribes and waits until the subscription is live: the poller's first read said so with a resync. */
     private static Recorder follow(PostgresChangeSource source, String channel) {
         Recorder recorder = new Recorder();
         source.subscribe(channel, recorder);
-        Eventually.await(Duration.ofSeconds(20), () -> recorder.resyncs.get() > 0 && source.isHealthy(),
+        Eventually.await(Duration.ofSeconds(20), () -> recorder.resyncs() > 0 && source.isHealthy(),
                 "the subscription is live and the source listens");
         return recorder;
     }
@@ -136,9 +137,9 @@ class PostgresChangeSourceIT {
 
         Message stored = nodeA.append(channel, "{\"n\":1}");
 
-        Eventually.await(Duration.ofSeconds(10), () -> recorder.ids.contains(stored.id()),
-                () -> "the message arrives, woken by NOTIFY (safety read every " + SAFETY + "): " + recorder.ids);
-        assertThat(recorder.ids).containsExactly(stored.id());
+        Eventually.await(Duration.ofSeconds(10), () -> recorder.ids().contains(stored.id()),
+                () -> "the message arrives, woken by NOTIFY (safety read every " + SAFETY + "): " + recorder.ids());
+        assertThat(recorder.ids()).containsExactly(stored.id());
         assertThat(source.notificationCount()).isPositive();
         assertThat(source.readCount() - readsBefore).as("store reads for one notification").isBetween(1L, 3L);
         assertThat(source.describe()).contains("LISTEN " + PostgresChangeSource.NOTIFY_CHANNEL);
@@ -162,10 +163,10 @@ class PostgresChangeSourceIT {
         assertThatThrownBy(() -> nodeA.append(channel, "{\"n\":\"rolled back\"}")).isInstanceOf(StoreException.class);
         Message stored = store(options).append(channel, "{\"n\":1}");
 
-        Eventually.await(Duration.ofSeconds(10), () -> recorder.ids.contains(stored.id()), "the committed message arrives");
+        Eventually.await(Duration.ofSeconds(10), () -> recorder.ids().contains(stored.id()), "the committed message arrives");
         assertThat(stored.id()).as("the rolled-back append used no id").isEqualTo(1);
         assertThat(source.notificationCount() - before).as("notifications: the committed append's only").isEqualTo(1);
-        assertThat(recorder.ids).containsExactly(1L);
+        assertThat(recorder.ids()).containsExactly(1L);
     }
 
     @Test
@@ -187,7 +188,7 @@ class PostgresChangeSourceIT {
             });
             for (int kill = 1; kill <= 2; kill++) {
                 int at = kill * total / 3;
-                Eventually.await(Duration.ofSeconds(20), () -> recorder.ids.size() >= at, "messages flow before kill");
+                Eventually.await(Duration.ofSeconds(20), () -> recorder.ids().size() >= at, "messages flow before kill");
                 long reconnects = source.reconnectCount();
                 terminate(source.listenerBackendPid());
                 Eventually.await(Duration.ofSeconds(20), () -> source.reconnectCount() > reconnects && source.isHealthy(),
@@ -197,9 +198,9 @@ class PostgresChangeSourceIT {
         } finally {
             publisher.shutdownNow();
         }
-        Eventually.await(Duration.ofSeconds(20), () -> recorder.ids.size() >= total,
-                () -> "every message arrives: " + recorder.ids.size() + " of " + total);
-        assertThat(recorder.ids).as("once each, in id order").isEqualTo(LongStream.rangeClosed(1, total).boxed().toList());
+        Eventually.await(Duration.ofSeconds(20), () -> recorder.ids().size() >= total,
+                () -> "every message arrives: " + recorder.ids().size() + " of " + total);
+        assertThat(recorder.ids()).as("once each, in id order").isEqualTo(LongStream.rangeClosed(1, total).boxed().toList());
         assertThat(source.reconnectCount()).isGreaterThanOrEqualTo(2);
     }
 
