@@ -51,6 +51,7 @@ public final class StorePoller implements ChangeSource {
     private final Condition wake = lock.newCondition();
     private final Thread thread;
     private volatile boolean healthy = true;
+    private boolean wakeRequested; // guarded by lock
     private long lastFailureLog; // poller thread only
     private int failuresSinceLog; // poller thread only
 
@@ -82,6 +83,21 @@ public final class StorePoller implements ChangeSource {
             state.joined = true;
         }
         return subscription;
+    }
+
+    /**
+     * Reads the store at once instead of at the next tick, for a source that is told when something was
+     * stored (a PostgreSQL {@code NOTIFY}); a request made while a read runs makes another one follow it, so
+     * a message committed during a read is not left for the next tick.
+     */
+    public void pollNow() {
+        lock.lock();
+        try {
+            wakeRequested = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Ticks that queried the store since start. */
@@ -139,9 +155,10 @@ public final class StorePoller implements ChangeSource {
             if (!again) {
                 lock.lock();
                 try {
-                    if (!closed.get()) {
+                    if (!closed.get() && !wakeRequested) {
                         wake.await(interval.toNanos(), TimeUnit.NANOSECONDS);
                     }
+                    wakeRequested = false;
                 } catch (InterruptedException e) {
                     return;
                 } finally {
