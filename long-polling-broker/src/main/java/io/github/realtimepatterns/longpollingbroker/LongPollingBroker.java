@@ -2,6 +2,7 @@ package io.github.realtimepatterns.longpollingbroker;
 
 import io.github.realtimepatterns.core.broker.Broker;
 import io.github.realtimepatterns.core.broker.RedisBroker;
+import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.service.RealtimeService;
 import io.github.realtimepatterns.core.store.MessageStore;
@@ -95,6 +96,7 @@ public final class LongPollingBroker {
         private final String jdbcUrl;
         private final String redisUrl;
         private final RealtimeService service;
+        private ChangeSource changeSource;
         private HttpSettings settings = HttpSettings.DEFAULTS;
         private Duration timeout = Duration.ofSeconds(25);
         private Duration maxTimeout = Duration.ofSeconds(60);
@@ -114,6 +116,17 @@ public final class LongPollingBroker {
                 throw new IllegalStateException(setting + " belongs to the shared RealtimeService: set it on "
                         + "RealtimeService.builder(store)");
             }
+        }
+
+        /**
+         * Where the node's parked polls are woken from when it is not the broker (a {@code StorePoller}, say);
+         * publishes are still announced through the broker. Not closed by the handler.
+         */
+        public Builder changeSource(ChangeSource changeSource) {
+            Objects.requireNonNull(changeSource, "changeSource");
+            ownService("changeSource");
+            this.changeSource = changeSource;
+            return this;
         }
 
         /** Limits, allowed origins and the authorizer (default {@link HttpSettings#DEFAULTS}). */
@@ -194,6 +207,9 @@ public final class LongPollingBroker {
                         .sweepInterval(sweepInterval);
                 if (hubThreads > 0) {
                     inner.hubThreads(hubThreads);
+                }
+                if (changeSource != null) {
+                    inner.changeSource(changeSource);
                 }
                 return new LongPollingBrokerHandler(inner.build(), b, settings, owned);
             } catch (RuntimeException e) {

@@ -247,7 +247,15 @@ final class JdbcMessageStore implements MessageStore {
                 .bind(2, data)
                 .bind(3, timestamp(now))
                 .execute();
-        return new Message(channel, id, data, now);
+        Message stored = new Message(channel, id, data, now);
+        if (options.appendHook() != null) {
+            try {
+                options.appendHook().afterInsert(h.getConnection(), stored);
+            } catch (SQLException e) {
+                throw new StoreException("append hook for channel " + channel + " failed: " + e.getMessage(), e);
+            }
+        }
+        return stored;
     }
 
     /** Inserts the channel's row with a fresh epoch, in its own transaction; a concurrent twin is fine. */

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  *
  * <p>Defaults: no user or password (or those in the URL), table prefix {@code rp_}, {@link
  * Retention#DEFAULT}, {@link Clock#systemUTC()}, at most 10 pooled connections, a 2 s wait for a free
- * connection, a 2 s limit on each SQL statement: together they bound how long a publish can take while
- * the database is slow or unreachable.
+ * connection, a 2 s limit on each SQL statement (together they bound how long a publish can take while
+ * the database is slow or unreachable), no {@link AppendHook}.
  */
 public final class JdbcOptions {
 
@@ -31,6 +31,7 @@ public final class JdbcOptions {
     private final int maxConnections;
     private final Duration connectionTimeout;
     private final Duration statementTimeout;
+    private final AppendHook appendHook;
 
     private JdbcOptions(Builder b) {
         this.url = b.url;
@@ -42,6 +43,7 @@ public final class JdbcOptions {
         this.maxConnections = b.maxConnections;
         this.connectionTimeout = b.connectionTimeout;
         this.statementTimeout = b.statementTimeout;
+        this.appendHook = b.appendHook;
     }
 
     /**
@@ -108,6 +110,11 @@ public final class JdbcOptions {
         return statementTimeout;
     }
 
+    /** What each append also does in its transaction, or {@code null} for nothing. */
+    public AppendHook appendHook() {
+        return appendHook;
+    }
+
     @Override
     public String toString() {
         return "JdbcOptions[" + (url == null ? "" : "url=" + url + ", ") + "tablePrefix=" + tablePrefix
@@ -125,6 +132,7 @@ public final class JdbcOptions {
         private int maxConnections = 10;
         private Duration connectionTimeout = Duration.ofSeconds(2);
         private Duration statementTimeout = Duration.ofSeconds(2);
+        private AppendHook appendHook;
 
         private Builder(String url) {
             if (url != null && !url.startsWith("jdbc:")) {
@@ -195,6 +203,15 @@ public final class JdbcOptions {
                 throw new IllegalArgumentException("statementTimeout must be >= 0 but was " + statementTimeout);
             }
             this.statementTimeout = statementTimeout;
+            return this;
+        }
+
+        /**
+         * Work each append also does inside its transaction, after the insert (default none): for example
+         * {@link io.github.realtimepatterns.core.change.PostgresChangeSource#NOTIFY}.
+         */
+        public Builder appendHook(AppendHook appendHook) {
+            this.appendHook = Objects.requireNonNull(appendHook, "appendHook");
             return this;
         }
 
