@@ -26,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -410,14 +411,19 @@ final class SocketSession extends AbstractReceiveListener {
         if (closing.get()) {
             return;
         }
+        Map<String, String> members;
         JsonNode node;
         try {
+            members = WireJson.members(text); // validated exactly: a publish stores data as the client wrote it
             node = WireJson.MAPPER.readTree(text);
+        } catch (ProtocolException e) {
+            malformed(refOf(text), e.getMessage());
+            return;
         } catch (JsonProcessingException e) {
             malformed(NullNode.instance, "frame is not valid JSON: " + e.getOriginalMessage());
             return;
         }
-        if (node == null || !node.isObject()) {
+        if (members == null || node == null || !node.isObject()) {
             malformed(NullNode.instance, "frame must be a JSON object with a type");
             return;
         }
@@ -428,7 +434,7 @@ final class SocketSession extends AbstractReceiveListener {
             switch (type) {
                 case "subscribe" -> onSubscribe(node);
                 case "unsubscribe" -> onUnsubscribe(node);
-                case "publish" -> onPublish(node, ref);
+                case "publish" -> onPublish(node, members.get("data"), ref);
                 default -> throw new ProtocolException("type",
                         "type must be subscribe, unsubscribe or publish but was \"" + shorten(type) + "\"");
             }
@@ -443,6 +449,16 @@ final class SocketSession extends AbstractReceiveListener {
                 return;
             }
             send(Frames.error(ref, shown, e.status(), e.getMessage()));
+        }
+    }
+
+    /** The frame's {@code ref}, for an error answer, when Jackson can read the frame at all. */
+    private static JsonNode refOf(String text) {
+        try {
+            JsonNode node = WireJson.MAPPER.readTree(text);
+            return node != null && node.has("ref") ? node.get("ref") : NullNode.instance;
+        } catch (JsonProcessingException | RuntimeException e) {
+            return NullNode.instance; // e.g. a number beyond BigDecimal's range: answer without the ref
         }
     }
 
@@ -475,10 +491,9 @@ final class SocketSession extends AbstractReceiveListener {
         }
     }
 
-    private void onPublish(JsonNode node, JsonNode ref) {
+    private void onPublish(JsonNode node, String json, JsonNode ref) {
         String name = Channels.validate(textField(node, "channel"));
-        JsonNode data = node.get("data");
-        if (data == null) {
+        if (json == null) {
             throw new ProtocolException("data", "publish needs a data field (any JSON value)");
         }
         authorize(name, Authorizer.Action.PUBLISH);
@@ -487,7 +502,6 @@ final class SocketSession extends AbstractReceiveListener {
             throw new ProtocolException(429, "ref", "more than " + MAX_PUBLISHES_IN_FLIGHT
                     + " publishes awaiting their ack on this socket");
         }
-        String json = data.toString();
         // The store append blocks: it runs on a worker, one publish of this socket at a time, in order.
         publishes.add(() -> {
             try {

@@ -76,7 +76,7 @@ public final class PublishHandler implements HttpHandler {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new ProtocolException("body", "body is not valid UTF-8");
+            throw new ProtocolException("data", "data (the request body) is not valid UTF-8");
         }
     }
 }

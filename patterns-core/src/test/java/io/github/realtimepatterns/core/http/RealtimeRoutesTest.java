@@ -59,6 +59,30 @@ class RealtimeRoutesTest {
     }
 
     @Test
+    void publishStoresAndAnswersTheDataExactlyAsSent() throws Exception {
+        String sent = "[100.0, -0.0, {\"price\": 19.90}, \"\\u00e9\\ud83c\\udf89\u00e9\"]";
+        String exact = "[100.0,-0.0,{\"price\":19.90},\"\\u00e9\\ud83c\\udf89\u00e9\"]";
+        HttpResponse<String> r = send(at("/channels/chat/messages").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(sent)));
+        assertThat(r.statusCode()).isEqualTo(201);
+        assertThat(r.body()).contains("\"data\":" + exact + ",");
+        assertThat(store.read("chat", io.github.realtimepatterns.core.Cursor.after(0), 1).messages().get(0).data())
+                .isEqualTo(exact);
+    }
+
+    @Test
+    void dataThatCannotRoundTripIs400NamingDataAndNothingIsStored() throws Exception {
+        for (String body : java.util.List.of("[100.0,-0.0,\"\\ud800\"]", "1e2147483648", "{\"a\":1,\"a\":2}")) {
+            HttpResponse<String> r = send(at("/channels/c/messages").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)));
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue(Problems.MEDIA_TYPE);
+            assertThat(WireJson.tree(r.body()).path("field").asText()).as(body).isEqualTo("data");
+        }
+        assertThat(store.head("c")).isZero();
+    }
+
+    @Test
     void aDeclaredLengthOverTheLimitIsRefusedBeforeTheBodyIsRead() throws Exception {
         HttpResponse<String> r = send(at("/channels/c/messages").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("\"" + "x".repeat(70_000) + "\"")));
