@@ -16,14 +16,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A store in this JVM's heap, bounded per channel by its {@link Retention}. Every channel stream gets a
- * fresh epoch when it is first touched, so a restarted process answers old cursors with {@code reset}.
- * Each channel is guarded by its own lock; ids are assigned and made visible under it, so they are
- * gap-free in commit order.
+ * A store in this JVM's heap, bounded per channel by its {@link Retention}. The store has one epoch, drawn
+ * when it is made, shared by all its channels: a restarted process answers old cursors with {@code reset},
+ * and a channel that was never appended to reads as empty in that epoch without the store keeping anything
+ * for it (only appends create a channel's log). Each channel is guarded by its own lock; ids are assigned
+ * and made visible under it, so they are gap-free in commit order.
  */
 final class InMemoryMessageStore implements MessageStore {
 
     private final ConcurrentHashMap<String, ChannelLog> channels = new ConcurrentHashMap<>();
+    private final String epoch = Epochs.next();
     private final Retention retention;
     private final Clock clock;
     private final LongAdder queries = new LongAdder();
@@ -57,11 +59,14 @@ final class InMemoryMessageStore implements MessageStore {
         requireLimit(limit);
         checkOpen();
         queries.increment();
-        ChannelLog log = log(channel);
+        ChannelLog log = channels.get(channel);
+        if (log == null) {
+            return CursorRules.answer(cursor, epoch, 0, List.of(), limit); // reads create nothing
+        }
         synchronized (log) {
             log.trim(retention, clock.instant());
             List<Message> fetched = new ArrayList<>();
-            if (!cursor.isHead() && !CursorRules.needsReset(cursor, log.epoch, log.head)) {
+            if (!cursor.isHead() && !CursorRules.needsReset(cursor, epoch, log.head)) {
                 Iterator<Message> it = log.messages.descendingIterator();
                 // Walk back from the newest to the cursor: reads near the head (the usual case) are short.
                 while (it.hasNext()) {
@@ -76,7 +81,7 @@ final class InMemoryMessageStore implements MessageStore {
                     fetched = new ArrayList<>(fetched.subList(0, limit + 1));
                 }
             }
-            return CursorRules.answer(cursor, log.epoch, log.head, fetched, limit);
+            return CursorRules.answer(cursor, epoch, log.head, fetched, limit);
         }
     }
 
@@ -92,6 +97,11 @@ final class InMemoryMessageStore implements MessageStore {
         synchronized (log) {
             return log.head;
         }
+    }
+
+    /** Channels this store holds a log for: only those appended to (for the contract kit). */
+    int channelCount() {
+        return channels.size();
     }
 
     @Override
@@ -111,7 +121,7 @@ final class InMemoryMessageStore implements MessageStore {
     }
 
     private ChannelLog log(String channel) {
-        return channels.computeIfAbsent(channel, c -> new ChannelLog(Epochs.next()));
+        return channels.computeIfAbsent(channel, c -> new ChannelLog());
     }
 
     static void requireLimit(int limit) {
@@ -121,13 +131,8 @@ final class InMemoryMessageStore implements MessageStore {
     }
 
     private static final class ChannelLog {
-        final String epoch;
         final ArrayDeque<Message> messages = new ArrayDeque<>();
         long head;
-
-        ChannelLog(String epoch) {
-            this.epoch = epoch;
-        }
 
         void trim(Retention retention, Instant now) {
             while (messages.size() > retention.maxMessages()) {

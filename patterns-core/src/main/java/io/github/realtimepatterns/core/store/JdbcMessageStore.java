@@ -41,6 +41,12 @@ import org.jdbi.v3.core.statement.TemplateEngine;
  * <prefix>messages} (channel, id, data, created_at), through Jdbi over a small {@link ConnectionPool}. The
  * same schema and SQL run on H2 (embedded or server) and PostgreSQL.
  *
+ * <p>Reads never write: a channel gets its row on its first append. The store's own epoch lives in a row
+ * named {@value #STORE_ROW} (no channel can have that name), written once when the tables are made; a
+ * channel that has no row yet reads in that epoch, and its row copies it when the first append creates
+ * it, so a cursor taken before the first message is honoured after it. Wiping the tables draws a new
+ * store epoch, so cursors from before are reset.
+ *
  * <p>Ids are gap-free in commit order: an append increments the channel row's {@code last_id} (which
  * locks that row until commit), reads it back and inserts the message in the same transaction, so the
  * next writer of the channel waits for this one to commit. Reads join the channel row and the messages in
@@ -52,6 +58,8 @@ final class JdbcMessageStore implements MessageStore {
 
     private static final System.Logger LOG = System.getLogger(JdbcMessageStore.class.getName());
     private static final String UNIQUE_VIOLATION = "23505";
+    /** The channels-table row holding the store's epoch; '#' is not allowed in channel names. */
+    static final String STORE_ROW = "#store";
     /** Most channels named in one statement; larger requests are split. */
     static final int CHUNK = 500;
 
@@ -139,6 +147,7 @@ final class JdbcMessageStore implements MessageStore {
                         h.execute("CREATE INDEX IF NOT EXISTS " + messagesTable + "_created_at ON "
                                 + messagesTable + " (created_at)");
                     });
+                    createStoreRow();
                     migrated = true;
                     return;
                 } catch (ConnectionException e) {
@@ -208,20 +217,65 @@ final class JdbcMessageStore implements MessageStore {
         return new Message(channel, id, data, now);
     }
 
-    /** Inserts the channel's row with a fresh epoch, in its own transaction; a concurrent twin is fine. */
+    /**
+     * Inserts the channel's row in the store's epoch, in its own transaction; a concurrent twin is fine.
+     * The store row is missing only when the tables were wiped under this store: then it is made again.
+     */
     private void createChannel(String channel) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                int inserted = jdbi.withHandle(h -> h.createUpdate("INSERT INTO " + channelsTable
+                                + " (name, epoch, last_id, created_at) SELECT ?, epoch, 0, ? FROM " + channelsTable
+                                + " WHERE name = ?")
+                        .bind(0, channel)
+                        .bind(1, timestamp(clock.instant().truncatedTo(ChronoUnit.MICROS)))
+                        .bind(2, STORE_ROW)
+                        .execute());
+                if (inserted > 0) {
+                    return;
+                }
+            } catch (JdbiException e) {
+                if (!isUniqueViolation(e)) {
+                    throw e;
+                }
+                return;
+            }
+            createStoreRow();
+        }
+    }
+
+    /** Inserts the store row with a fresh epoch unless it exists; a concurrent twin is fine. */
+    private void createStoreRow() {
         try {
             jdbi.useHandle(h -> h.createUpdate("INSERT INTO " + channelsTable
-                            + " (name, epoch, last_id, created_at) VALUES (?, ?, 0, ?)")
-                    .bind(0, channel)
+                            + " (name, epoch, last_id, created_at) SELECT ?, ?, 0, ? FROM (VALUES (1)) AS one (x)"
+                            + " WHERE NOT EXISTS (SELECT 1 FROM " + channelsTable + " WHERE name = ?)")
+                    .bind(0, STORE_ROW)
                     .bind(1, Epochs.next())
                     .bind(2, timestamp(clock.instant().truncatedTo(ChronoUnit.MICROS)))
+                    .bind(3, STORE_ROW)
                     .execute());
         } catch (JdbiException e) {
             if (!isUniqueViolation(e)) {
                 throw e;
             }
         }
+    }
+
+    /** The store's epoch, for channels that have no row yet. */
+    private String storeEpoch() {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            var epoch = jdbi.withHandle(h -> h.createQuery("SELECT epoch FROM " + channelsTable + " WHERE name = ?")
+                    .bind(0, STORE_ROW)
+                    .mapTo(String.class)
+                    .findOne());
+            if (epoch.isPresent()) {
+                return epoch.get();
+            }
+            createStoreRow(); // the tables were wiped under this store: a new stream, a new epoch
+        }
+        throw new StoreException("the store row " + STORE_ROW + " of " + channelsTable
+                + " vanished while reading it (tables wiped concurrently?)");
     }
 
     private void trimByCount(Message stored) {
@@ -263,21 +317,17 @@ final class JdbcMessageStore implements MessageStore {
         checkOpen();
         try {
             ensureSchema("read of channel " + channel);
-            for (int attempt = 0; attempt < 2; attempt++) {
-                List<Row> rows = jdbi.withHandle(h -> {
-                    var query = h.createQuery("SELECT c.name, c.epoch, c.last_id, m.id, m.data, m.created_at"
-                            + " FROM " + channelsTable + " c LEFT JOIN " + messagesTable + " m"
-                            + " ON " + messageWindow("?") + " WHERE c.name = ? ORDER BY m.id LIMIT ?");
-                    int i = bindWindow(query, 0, afterOf(cursor));
-                    return query.bind(i, channel).bind(i + 1, limit + 1).map(ROW).list();
-                });
-                if (!rows.isEmpty()) {
-                    return answer(cursor, rows, limit);
-                }
-                createChannel(channel); // so a reader's epoch stays valid when the first message comes
+            List<Row> rows = jdbi.withHandle(h -> {
+                var query = h.createQuery("SELECT c.name, c.epoch, c.last_id, m.id, m.data, m.created_at"
+                        + " FROM " + channelsTable + " c LEFT JOIN " + messagesTable + " m"
+                        + " ON " + messageWindow("?") + " WHERE c.name = ? ORDER BY m.id LIMIT ?");
+                int i = bindWindow(query, 0, afterOf(cursor));
+                return query.bind(i, channel).bind(i + 1, limit + 1).map(ROW).list();
+            });
+            if (!rows.isEmpty()) {
+                return answer(cursor, rows, limit);
             }
-            throw new StoreException("read of channel " + channel + " after " + describe(cursor)
-                    + " failed: its row vanished (tables wiped concurrently?)");
+            return CursorRules.answer(cursor, storeEpoch(), 0, List.of(), limit); // no row: nothing written
         } catch (JdbiException e) {
             throw failure("read of channel " + channel + " after " + describe(cursor), e);
         }
@@ -302,20 +352,15 @@ final class JdbcMessageStore implements MessageStore {
             for (int from = 0; from < entries.size(); from += CHUNK) {
                 List<Map.Entry<String, Cursor>> chunk = entries.subList(from, Math.min(entries.size(), from + CHUNK));
                 found.putAll(readChunk(chunk, limitPerChannel));
-                List<Map.Entry<String, Cursor>> missing = chunk.stream()
-                        .filter(e -> !found.containsKey(e.getKey())).toList();
-                if (!missing.isEmpty()) {
-                    missing.forEach(e -> createChannel(e.getKey()));
-                    found.putAll(readChunk(missing, limitPerChannel));
-                }
             }
-            for (String channel : cursors.keySet()) {
-                ReadResult result = found.get(channel);
-                if (result == null) {
-                    throw new StoreException("read of channel " + channel + " failed: its row vanished "
-                            + "(tables wiped concurrently?)");
+            String storeEpoch = null;
+            for (Map.Entry<String, Cursor> e : cursors.entrySet()) {
+                ReadResult result = found.get(e.getKey());
+                if (result == null) { // no row yet: empty in the store's epoch, and nothing written
+                    storeEpoch = storeEpoch == null ? storeEpoch() : storeEpoch;
+                    result = CursorRules.answer(e.getValue(), storeEpoch, 0, List.of(), limitPerChannel);
                 }
-                results.put(channel, result);
+                results.put(e.getKey(), result);
             }
             return results;
         } catch (JdbiException e) {
@@ -444,6 +489,12 @@ final class JdbcMessageStore implements MessageStore {
         } catch (JdbiException e) {
             throw failure("health check of " + options.url(), e);
         }
+    }
+
+    /** Rows in the channels table (for the contract kit: reads must not add any). */
+    long channelRows() {
+        ensureSchema("counting channels");
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + channelsTable).mapTo(Long.class).one());
     }
 
     @Override

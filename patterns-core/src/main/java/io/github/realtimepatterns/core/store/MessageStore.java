@@ -16,7 +16,12 @@ import java.util.Map;
  *
  * <p><b>Epochs.</b> Every channel stream has an epoch, a short token fixed when the stream is created in
  * this store. A cursor from another epoch, or ahead of the head, is answered with {@code reset}; a cursor
- * behind what retention kept, with {@code truncated} (see {@link ReadResult}).
+ * behind what retention kept, with {@code truncated} (see {@link ReadResult}). A channel that has never been
+ * appended to reads in the store's own epoch, and its first append creates its stream in that same epoch,
+ * so a cursor taken before the first message is honoured after it.
+ *
+ * <p><b>Reads never write.</b> {@link #read}, {@link #readMany}, {@link #head} and {@link #heads} of a
+ * channel that has no messages store nothing: anyone may name any channel, and must not grow the store.
  *
  * <p><b>Threads.</b> Implementations are thread-safe. Methods may block (JDBC): never call them on an IO
  * thread. Failures are {@link io.github.realtimepatterns.core.StoreException}s; a failed append stores
@@ -37,7 +42,8 @@ public interface MessageStore extends AutoCloseable {
 
     /**
      * What is after {@code cursor} in {@code channel}: at most {@code limit} messages in id order.
-     * A channel that has no messages yet reads as empty at cursor 0 with its (new) epoch.
+     * A channel that has no messages yet reads as empty at cursor 0 in the store's epoch (and nothing is
+     * stored for it).
      *
      * @param limit at least 1
      */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -53,6 +54,14 @@ public abstract class MessageStoreContract {
     /** A store with generous retention. */
     protected final MessageStore store() {
         return store(Retention.ofMessages(100_000));
+    }
+
+    /**
+     * How many channels {@code store} keeps state for (rows, logs), to check that reads add none; empty
+     * when the implementation cannot tell (the kit then checks only what reads answer).
+     */
+    protected OptionalLong channelsHeld(MessageStore store) {
+        return OptionalLong.empty();
     }
 
     @AfterEach
@@ -194,6 +203,48 @@ public abstract class MessageStoreContract {
             ReadResult after = store.read("fresh", Cursor.of(before.epoch(), 0), 10);
             assertThat(after.epoch()).isEqualTo(before.epoch());
             assertThat(ids(after)).containsExactly(1L);
+        }
+
+        @Test
+        void readingUnknownChannelsStoresNothing() {
+            MessageStore store = store();
+            store.append("known", "1");
+            OptionalLong before = channelsHeld(store);
+            String epoch = store.read("known", Cursor.head(), 1).epoch();
+            for (int i = 0; i < 1000; i++) {
+                ReadResult r = store.read("stranger-" + i, i % 2 == 0 ? Cursor.head() : Cursor.after(0), 10);
+                assertThat(r.messages()).isEmpty();
+                assertThat(r.cursor()).isZero();
+                assertThat(r.epoch()).isNotBlank();
+            }
+            Map<String, Cursor> many = new LinkedHashMap<>();
+            for (int i = 0; i < 600; i++) {
+                many.put("passer-by-" + i, Cursor.after(0));
+            }
+            assertThat(store.readMany(many, 5).values()).allSatisfy(r -> assertThat(r.messages()).isEmpty());
+            assertThat(store.heads(many.keySet()).values()).containsOnly(0L);
+            assertThat(store.head("stranger-1")).isZero();
+            assertThat(channelsHeld(store)).isEqualTo(before);
+            assertThat(store.read("known", Cursor.head(), 1).epoch()).isEqualTo(epoch);
+        }
+
+        @Test
+        void aCursorTakenBeforeTheFirstPublishIsHonouredAfterIt() {
+            MessageStore store = store();
+            store.append("other", "1");
+            ReadResult empty = store.read("later", Cursor.head(), 10);
+            ReadResult many = store.readMany(Map.of("later", Cursor.after(0)), 10).get("later");
+            assertThat(many.epoch()).isEqualTo(empty.epoch());
+            store.append("later", "\"first\"");
+            store.append("later", "\"second\"");
+            ReadResult next = store.read("later", Cursor.of(empty.epoch(), empty.cursor()), 10);
+            assertThat(next.honoured()).isTrue();
+            assertThat(next.epoch()).isEqualTo(empty.epoch());
+            assertThat(ids(next)).containsExactly(1L, 2L);
+            ReadResult resumed = store.read("later", Cursor.of(empty.epoch(), 1), 10);
+            assertThat(resumed.honoured()).isTrue();
+            assertThat(ids(resumed)).containsExactly(2L);
+            assertThat(store.read("never", Cursor.of(empty.epoch(), 3), 10).reset()).isTrue();
         }
 
         @Test

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +59,11 @@ class PostgresMessageStoreIT extends MessageStoreContract {
     @Override
     protected MessageStore newStore(Retention retention, Clock clock) {
         return MessageStores.jdbc(options().retention(retention).clock(clock).build());
+    }
+
+    @Override
+    protected OptionalLong channelsHeld(MessageStore store) {
+        return OptionalLong.of(((JdbcMessageStore) store).channelRows());
     }
 
     @AfterEach
