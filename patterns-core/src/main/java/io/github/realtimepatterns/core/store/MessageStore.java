@@ -1,8 +1,10 @@
 package io.github.realtimepatterns.core.store;
 
+import io.github.realtimepatterns.core.AppendResult;
 import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,6 +41,35 @@ public interface MessageStore extends AutoCloseable {
      * @return the stored message, with its id and creation time
      */
     Message append(String channel, String data);
+
+    /** How long a store remembers an idempotency key after the append that used it: 10 minutes. */
+    Duration IDEMPOTENCY_WINDOW = Duration.ofMinutes(10);
+
+    /** A key is also forgotten once its message is not among the newest this many of its channel. */
+    int IDEMPOTENCY_KEYS_PER_CHANNEL = 10_000;
+
+    /**
+     * Stores {@code data} as the next message of {@code channel} unless {@code key} was used on that
+     * channel within {@link #IDEMPOTENCY_WINDOW} (and among its newest {@link #IDEMPOTENCY_KEYS_PER_CHANNEL}
+     * messages): then it stores nothing and returns the message the first call stored, with {@code
+     * stored == false}. Appends racing with one key, in threads or in processes sharing the store, store
+     * one message between them (a unique constraint in the store, not a map in one process). A replay whose
+     * first message retention has already dropped answers its id and time with this call's {@code data}.
+     * Keys are scoped to their channel and compared exactly; the data of a replay is not compared.
+     *
+     * <p>The default ignores the key (every call stores; a retry may be stored twice): a store that can
+     * deduplicate overrides it, as both stores of this library do, and the contract kit requires it.
+     *
+     * @param key the idempotency key, valid per {@link io.github.realtimepatterns.core.IdempotencyKeys}
+     *            (a {@link io.github.realtimepatterns.core.ProtocolException} naming {@code key} otherwise),
+     *            or {@code null} for none: then the same as {@link #append(String, String)}
+     */
+    default AppendResult append(String channel, String data, String key) {
+        if (key != null) {
+            io.github.realtimepatterns.core.IdempotencyKeys.validate(key, "key");
+        }
+        return new AppendResult(append(channel, data), true);
+    }
 
     /**
      * What is after {@code cursor} in {@code channel}: at most {@code limit} messages in id order.

@@ -101,6 +101,14 @@ class H2ServerMessageStoreIT extends MessageStoreContract {
     }
 
     @Test
+    void twoStoresRacingOneKeyStoreOneMessage() throws Exception {
+        String url = newDatabaseUrl();
+        try (MessageStore nodeA = MessageStores.jdbc(url); MessageStore nodeB = MessageStores.jdbc(url)) {
+            assertRacingKeysStoreOneMessageEach(List.of(nodeA, nodeB), "keyed", 20);
+        }
+    }
+
+    @Test
     void storeFailsWithStoreExceptionWhileTheServerIsDownAndRecoversAfter() throws SQLException {
         String url = newDatabaseUrl();
         try (MessageStore store = MessageStores.jdbc(url)) {

@@ -70,9 +70,18 @@ class PostgresMessageStoreIT extends MessageStoreContract {
     void dropTables() throws SQLException {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             for (String prefix : prefixes) {
+                s.execute("DROP TABLE IF EXISTS " + prefix + "idempotency_keys");
                 s.execute("DROP TABLE IF EXISTS " + prefix + "messages");
                 s.execute("DROP TABLE IF EXISTS " + prefix + "channels");
             }
+        }
+    }
+
+    @Test
+    void twoStoresRacingOneKeyStoreOneMessage() throws Exception {
+        JdbcOptions shared = options().build();
+        try (MessageStore nodeA = MessageStores.jdbc(shared); MessageStore nodeB = MessageStores.jdbc(shared)) {
+            assertRacingKeysStoreOneMessageEach(List.of(nodeA, nodeB), "keyed", 20);
         }
     }
 
