@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.github.realtimepatterns.core.Channels;
 import io.github.realtimepatterns.core.Cursor;
+import io.github.realtimepatterns.core.IdempotencyKeys;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ProtocolException;
 import io.github.realtimepatterns.core.ReadResult;
@@ -496,6 +497,7 @@ final class SocketSession extends AbstractReceiveListener {
         if (json == null) {
             throw new ProtocolException("data", "publish needs a data field (any JSON value)");
         }
+        String key = idempotencyKey(node);
         authorize(name, Authorizer.Action.PUBLISH);
         if (publishesInFlight.incrementAndGet() > MAX_PUBLISHES_IN_FLIGHT) {
             publishesInFlight.decrementAndGet();
@@ -505,7 +507,7 @@ final class SocketSession extends AbstractReceiveListener {
         // The store append blocks: it runs on a worker, one publish of this socket at a time, in order.
         publishes.add(() -> {
             try {
-                Message stored = owner.service().publish(name, json);
+                Message stored = owner.service().publish(name, json, key).message(); // a replay acks the first id
                 send(Frames.ack(ref, stored));
             } catch (ProtocolException e) {
                 send(Frames.error(ref, name, e.status(), e.getMessage()));
@@ -522,6 +524,18 @@ final class SocketSession extends AbstractReceiveListener {
         if (publishing.compareAndSet(false, true)) {
             channel.getWorker().execute(this::runPublishes);
         }
+    }
+
+    /** The publish frame's {@code key} (idempotency key), validated; {@code null} when absent. */
+    private static String idempotencyKey(JsonNode node) {
+        JsonNode key = node.get("key");
+        if (key == null || key.isNull()) {
+            return null;
+        }
+        if (!key.isTextual()) {
+            throw new ProtocolException("key", "key must be a string of 1..128 visible ASCII characters");
+        }
+        return IdempotencyKeys.validate(key.asText(), "key");
     }
 
     private void runPublishes() {

@@ -210,6 +210,27 @@ class WebSocketsRedisTest {
     }
 
     @Test
+    void aPublishFrameRetriedWithItsKeyIsStoredOnceAndAckedWithTheFirstId() throws IOException {
+        PatternServer server = start(b -> b.malformedFrameLimit(5));
+        RawWebSocket ws = socket(server, "/ws");
+        ws.sendText("{\"type\":\"publish\",\"channel\":\"k\",\"data\":1,\"ref\":\"a\",\"key\":\"once\"}");
+        JsonNode first = until(ws, "ack");
+        ws.sendText("{\"type\":\"publish\",\"channel\":\"k\",\"data\":1,\"ref\":\"b\",\"key\":\"once\"}");
+        JsonNode again = until(ws, "ack");
+        assertThat(again.path("ref").asText()).isEqualTo("b");
+        assertThat(again.path("id").asLong()).isEqualTo(first.path("id").asLong()).isEqualTo(1);
+        assertThat(handler.service().store().head("k")).isEqualTo(1);
+        ws.sendText("{\"type\":\"publish\",\"channel\":\"k\",\"data\":1,\"ref\":\"c\",\"key\":\"no spaces\"}");
+        JsonNode bad = until(ws, "error");
+        assertThat(bad.path("ref").asText()).isEqualTo("c");
+        assertThat(bad.path("status").asInt()).isEqualTo(400);
+        assertThat(bad.path("detail").asText()).startsWith("key");
+        ws.sendText("{\"type\":\"publish\",\"channel\":\"k\",\"data\":1,\"ref\":\"d\",\"key\":7}");
+        assertThat(until(ws, "error").path("detail").asText()).startsWith("key");
+        assertThat(handler.service().store().head("k")).isEqualTo(1);
+    }
+
+    @Test
     void refusedFramesGet403AndTheSocketStaysOpen() throws IOException {
         Authorizer readOnly = (channel, action, exchange) -> action == Authorizer.Action.READ
                 && !channel.startsWith("secret");
