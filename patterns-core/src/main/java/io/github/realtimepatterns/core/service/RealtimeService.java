@@ -61,7 +61,7 @@ public final class RealtimeService implements AutoCloseable {
             owned.add(0, changeSource);
         }
         ChannelHub.Builder hubBuilder = ChannelHub.builder(store, changeSource).sweepInterval(b.sweepInterval)
-                .linger(b.linger);
+                .linger(b.linger).maxLingering(b.maxLingering);
         if (b.hubThreads > 0) {
             hubBuilder.threads(b.hubThreads);
         }
@@ -196,6 +196,7 @@ public final class RealtimeService implements AutoCloseable {
         private boolean ownsChangeSource;
         private Duration sweepInterval = Duration.ofSeconds(10);
         private Duration linger = Duration.ofSeconds(30);
+        private int maxLingering = 1024;
         private int hubThreads;
 
         private Builder(MessageStore store) {
@@ -235,6 +236,15 @@ public final class RealtimeService implements AutoCloseable {
         /** How long the hub keeps following a channel after its last subscriber left (default 30 s). */
         public Builder linger(Duration linger) {
             this.linger = Objects.requireNonNull(linger, "linger");
+            return this;
+        }
+
+        /** Most channels lingering at once on this node (default 1024); see {@link ChannelHub.Builder#maxLingering}. */
+        public Builder maxLingering(int maxLingering) {
+            if (maxLingering < 0) {
+                throw new IllegalArgumentException("maxLingering must be >= 0 but was " + maxLingering);
+            }
+            this.maxLingering = maxLingering;
             return this;
         }
 
