@@ -58,12 +58,12 @@ public final class LongPollingBrokerHandler implements RealtimeHandler {
         metrics.put("disconnected", polling::disconnectedCount);
         metrics.put("published", service::publishedCount);
         metrics.put("failedNotifications", service::failedNotifications);
-        metrics.put("subscribers", () -> service.hub().subscriberCount());
-        metrics.put("channels", () -> service.hub().channelCount());
-        metrics.put("hubStoreReads", () -> service.hub().storeReads());
-        metrics.put("joinsFromMemory", () -> service.hub().joinsFromMemory());
-        metrics.put("delivered", () -> service.hub().deliveredMessages());
-        metrics.put("storeQueries", () -> service.store().queryCount());
+        metrics.put("subscribers", service::subscriberCount);
+        metrics.put("channels", service::channelCount);
+        metrics.put("hubStoreReads", service::subscriptionReads);
+        metrics.put("joinsFromMemory", service::joinsFromMemory);
+        metrics.put("delivered", service::deliveredCount);
+        metrics.put("storeQueries", service::storeQueries);
         metrics.put("brokerFailedPublishes", broker::failedPublishes);
         if (broker instanceof RedisBroker redis) {
             metrics.put("brokerPublished", redis::publishCount);

@@ -1,7 +1,6 @@
 package io.github.realtimepatterns.longpollingbroker;
 
 import io.github.realtimepatterns.core.broker.RedisBroker;
-import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.standalone.Env;
 import io.github.realtimepatterns.core.standalone.Standalone;
 import java.time.Duration;
@@ -16,7 +15,8 @@ import java.time.Duration;
  * in-process store or broker would split the cluster. Optional: {@code PORT} (8080), {@code HOST}
  * (0.0.0.0), {@code LONG_POLL_TIMEOUT} (hold when a poll names no {@code wait}, 25s), {@code
  * LONG_POLL_MAX_TIMEOUT} (cap on {@code wait}, 60s), {@code SWEEP_INTERVAL} (safety re-read of the store,
- * 10s), {@code POLL_DEFAULT_LIMIT} (100), {@code POLL_MAX_LIMIT} (1000), {@code ALLOWED_ORIGINS}
+ * 10s), and the HTTP settings every pattern reads ({@link Env#httpSettings()}): {@code POLL_DEFAULT_LIMIT}
+ * (100), {@code POLL_MAX_LIMIT} (1000), {@code MAX_BODY_BYTES} (65536), {@code ALLOWED_ORIGINS}
  * (comma-separated origins allowed cross-origin, or {@code *}). Logs one line when ready; on SIGTERM answers
  * parked polls, then stops.
  */
@@ -66,16 +66,8 @@ public final class LongPollingBrokerServer {
                     + ") but was " + timeout);
         }
         Duration sweep = env.duration("SWEEP_INTERVAL", Duration.ofSeconds(10));
-        int maxLimit = env.integer("POLL_MAX_LIMIT", 1000, 1, 1000);
-        HttpSettings.Builder settings = HttpSettings.builder()
-                .maxLimit(maxLimit)
-                .defaultLimit(env.integer("POLL_DEFAULT_LIMIT", Math.min(100, maxLimit), 1, maxLimit));
-        String origins = env.get("ALLOWED_ORIGINS");
-        if (origins != null) {
-            settings.allowOrigins(origins.split("\\s*,\\s*"));
-        }
         return LongPollingBroker.builder(resources.store(), resources.broker())
-                .settings(settings.build())
+                .settings(env.httpSettings())
                 .timeout(timeout)
                 .maxTimeout(max)
                 .sweepInterval(sweep)

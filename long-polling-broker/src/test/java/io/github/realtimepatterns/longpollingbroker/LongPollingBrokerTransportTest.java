@@ -2,6 +2,7 @@ package io.github.realtimepatterns.longpollingbroker;
 
 import io.github.realtimepatterns.core.broker.InJvmBroker;
 import io.github.realtimepatterns.core.client.RealtimeClient;
+import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.TransportContract;
 import io.github.realtimepatterns.core.store.MessageStore;
@@ -15,6 +16,12 @@ class LongPollingBrokerTransportTest extends TransportContract {
     @Override
     protected RealtimeHandler newHandler(MessageStore store) {
         return LongPollingBroker.builder(store, new InJvmBroker()).timeout(Duration.ofSeconds(5)).build();
+    }
+
+    @Override
+    protected RealtimeHandler newHandler(MessageStore store, HttpSettings settings) {
+        return LongPollingBroker.builder(store, new InJvmBroker()).settings(settings).timeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @Override

@@ -5,12 +5,13 @@ import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.StoreException;
 import io.github.realtimepatterns.core.WireJson;
-import io.github.realtimepatterns.core.http.Authorizer;
+import io.github.realtimepatterns.core.http.ChannelRequest;
 import io.github.realtimepatterns.core.http.Exchanges;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.Problems;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.RealtimeRoutes;
+import io.github.realtimepatterns.core.http.RequestEntry;
 import io.github.realtimepatterns.core.hub.HubSubscription;
 import io.github.realtimepatterns.core.hub.Subscriber;
 import io.github.realtimepatterns.core.service.RealtimeService;
@@ -62,13 +63,12 @@ public final class LongPollingHandler implements RealtimeHandler {
     private static final long ENCODED_BYTES = 4 << 20;
 
     private final RealtimeService service;
-    private final HttpSettings settings;
+    private final RequestEntry entry;
     private final long defaultWaitMillis;
     private final long maxWaitMillis;
     private final HttpHandler routes;
     private final Set<Parked> parked = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Encoded lastEncoded;
     private final ConcurrentHashMap<AnswerKey, byte[]> encoded = new ConcurrentHashMap<>();
     private final AtomicLong encodedBytes = new AtomicLong();
@@ -79,11 +79,11 @@ public final class LongPollingHandler implements RealtimeHandler {
 
     LongPollingHandler(RealtimeService service, HttpSettings settings, Duration timeout, Duration maxTimeout) {
         this.service = service;
-        this.settings = settings;
+        this.entry = RequestEntry.of(settings);
         this.defaultWaitMillis = timeout.toMillis();
         this.maxWaitMillis = maxTimeout.toMillis();
-        this.routes = RealtimeRoutes.builder(service, settings)
-                .get("/channels/{channel}/messages", this::poll)
+        this.routes = RealtimeRoutes.builder(service, entry)
+                .get("/channels/{channel}/messages", entry.read().to(this::poll))
                 .script("/realtime/long-polling.js", LongPollingHandler.class, "long-polling.js")
                 .metric("parked", this::parkedCount)
                 .metric("waiting", this::waitingCount)
@@ -144,7 +144,7 @@ public final class LongPollingHandler implements RealtimeHandler {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!entry.startClosing()) {
             return;
         }
         for (Parked p : List.copyOf(parked)) {
@@ -153,35 +153,28 @@ public final class LongPollingHandler implements RealtimeHandler {
         service.close();
     }
 
-    private void poll(HttpServerExchange exchange) {
-        Exchanges.guarded(exchange, () -> {
-            String channel = Exchanges.channel(exchange);
-            Exchanges.authorize(exchange, settings, channel, Authorizer.Action.READ);
-            Cursor cursor = Exchanges.cursor(exchange, false);
-            int limit = Exchanges.limit(exchange, settings);
-            long waitMillis = waitMillis(Exchanges.query(exchange, "wait"));
-            if (closed.get()) {
-                Problems.send(exchange, 503, null, "the server is shutting down; retry later");
-                return;
-            }
-            ReadResult ready = service.hub().readRecent(channel, cursor, limit);
-            if (ready != null && !ready.messages().isEmpty()) {
-                // Behind the head the hub knows: answered here from memory, nothing to park or read.
+    private void poll(HttpServerExchange exchange, ChannelRequest request) {
+        String channel = request.channel();
+        Cursor cursor = request.cursor();
+        int limit = request.limit();
+        long waitMillis = waitMillis(Exchanges.query(exchange, "wait"));
+        ReadResult ready = service.readRecent(channel, cursor, limit);
+        if (ready != null && !ready.messages().isEmpty()) {
+            // Behind the head the hub knows: answered here from memory, nothing to park or read.
+            answeredAtOnce.increment();
+            sendJson(exchange, json(ready));
+            return;
+        }
+        if (waitMillis == 0) {
+            Exchanges.dispatch(exchange, () -> {
                 answeredAtOnce.increment();
-                sendJson(exchange, json(ready));
-                return;
-            }
-            if (waitMillis == 0) {
-                Exchanges.dispatch(exchange, () -> {
-                    answeredAtOnce.increment();
-                    Exchanges.sendJson(exchange, 200, WireJson.readResult(service.read(channel, cursor, limit)));
-                });
-                return;
-            }
-            // No executor: the exchange stays open after this handler returns and no thread waits for it.
-            exchange.dispatch(SameThreadExecutor.INSTANCE,
-                    () -> Exchanges.guarded(exchange, () -> park(exchange, channel, cursor, limit, waitMillis)));
-        });
+                Exchanges.sendJson(exchange, 200, WireJson.readResult(service.read(channel, cursor, limit)));
+            });
+            return;
+        }
+        // No executor: the exchange stays open after this handler returns and no thread waits for it.
+        exchange.dispatch(SameThreadExecutor.INSTANCE,
+                () -> Exchanges.guarded(exchange, () -> park(exchange, channel, cursor, limit, waitMillis)));
     }
 
     /** The hold asked for, in milliseconds: {@code wait} seconds, capped at the maximum; absent: the default. */
@@ -222,7 +215,7 @@ public final class LongPollingHandler implements RealtimeHandler {
         if (p.done.get()) {
             p.subscription.close();
         }
-        if (closed.get()) {
+        if (entry.isClosing()) {
             p.shutdown(false);
         }
     }

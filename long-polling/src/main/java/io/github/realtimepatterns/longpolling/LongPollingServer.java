@@ -1,6 +1,5 @@
 package io.github.realtimepatterns.longpolling;
 
-import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.standalone.Standalone;
 import java.time.Duration;
 
@@ -9,10 +8,11 @@ import java.time.Duration;
  *
  * <p>Environment: {@code PORT} (8080), {@code HOST} (0.0.0.0), {@code JDBC_URL} (embedded H2 when unset),
  * {@code REDIS_URL} (in-JVM broker when unset), {@code LONG_POLL_TIMEOUT} (hold when a poll names no
- * {@code wait}, 25s), {@code LONG_POLL_MAX_TIMEOUT} (cap on {@code wait}, 60s), {@code POLL_DEFAULT_LIMIT}
- * (100), {@code POLL_MAX_LIMIT} (1000), {@code ALLOWED_ORIGINS} (comma-separated origins allowed
- * cross-origin, or {@code *}; unset: same-origin only). Logs one line when ready; on SIGTERM answers
- * parked polls, then stops.
+ * {@code wait}, 25s), {@code LONG_POLL_MAX_TIMEOUT} (cap on {@code wait}, 60s), and the HTTP settings
+ * every pattern reads ({@link io.github.realtimepatterns.core.standalone.Env#httpSettings()}):
+ * {@code POLL_DEFAULT_LIMIT} (100), {@code POLL_MAX_LIMIT} (1000), {@code MAX_BODY_BYTES} (65536),
+ * {@code ALLOWED_ORIGINS} (comma-separated origins allowed cross-origin, or {@code *}; unset: same-origin
+ * only). Logs one line when ready; on SIGTERM answers parked polls, then stops.
  */
 public final class LongPollingServer {
 
@@ -33,17 +33,9 @@ public final class LongPollingServer {
             throw new IllegalArgumentException("LONG_POLL_TIMEOUT must be <= LONG_POLL_MAX_TIMEOUT (" + max
                     + ") but was " + timeout);
         }
-        int maxLimit = env.integer("POLL_MAX_LIMIT", 1000, 1, 1000);
-        HttpSettings.Builder settings = HttpSettings.builder()
-                .maxLimit(maxLimit)
-                .defaultLimit(env.integer("POLL_DEFAULT_LIMIT", Math.min(100, maxLimit), 1, maxLimit));
-        String origins = env.get("ALLOWED_ORIGINS");
-        if (origins != null) {
-            settings.allowOrigins(origins.split("\\s*,\\s*"));
-        }
         return LongPolling.builder(resources.store())
                 .broker(resources.broker())
-                .settings(settings.build())
+                .settings(env.httpSettings())
                 .timeout(timeout)
                 .maxTimeout(max)
                 .build();

@@ -2,111 +2,49 @@ package io.github.realtimepatterns.longpolling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.realtimepatterns.core.Cursor;
-import io.github.realtimepatterns.core.Message;
-import io.github.realtimepatterns.core.broker.Broker;
-import io.github.realtimepatterns.core.broker.InJvmBroker;
+import io.github.realtimepatterns.core.client.RealtimeClient;
+// snippet: authorizer
 import io.github.realtimepatterns.core.http.Authorizer;
 import io.github.realtimepatterns.core.http.HttpSettings;
+// end snippet: authorizer
 import io.github.realtimepatterns.core.http.PatternServer;
+import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.store.MessageStore;
 import io.github.realtimepatterns.core.store.MessageStores;
-import io.github.realtimepatterns.core.testing.DocSnippets;
-import io.github.realtimepatterns.core.testing.RecordingListener;
-import io.undertow.Handlers;
-import io.undertow.Undertow;
+import io.github.realtimepatterns.core.testing.DocsPageContract;
+// snippet: authorizer
+import io.github.realtimepatterns.longpolling.LongPolling;
+import io.github.realtimepatterns.longpolling.LongPollingHandler;
+// end snippet: authorizer
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The java blocks of docs/long-polling.md, compiled and run: each {@code // snippet:} region is one block. */
-class LongPollingDocsTest {
+/**
+ * docs/long-polling.md: its java blocks are {@code LongPollingExample}'s and this class's (the authorizer,
+ * whose refusal only a test shows), and its handler mounts under a prefix. The imports of this module's own
+ * types are written out because the page shows them with the snippet.
+ */
+class LongPollingDocsTest extends DocsPageContract {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private final Deque<AutoCloseable> open = new ArrayDeque<>();
-    private final RecordingListener listener = new RecordingListener();
-
-    @AfterEach
-    void closeEverything() throws Exception {
-        while (!open.isEmpty()) {
-            open.pop().close();
-        }
+    LongPollingDocsTest() {
+        super("long-polling", "LongPollingExample");
     }
 
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        open.push(closeable);
-        return closeable;
+    @Override
+    protected RealtimeHandler newHandler(MessageStore store) {
+        return LongPolling.builder(store).build();
     }
 
-    @Test
-    void theDocsPageShowsThisCode() {
-        DocSnippets.assertDocMatches(Path.of("../docs/long-polling.md"),
-                Path.of("src/test/java/io/github/realtimepatterns/longpolling/LongPollingDocsTest.java"));
-    }
-
-    @Test
-    void runsAloneAndDeliversToTheLongPollingClient() {
-        // snippet: handler
-        MessageStore store = MessageStores.h2InMemory();
-        Broker broker = new InJvmBroker();               // a RedisBroker when there are many nodes
-        LongPollingHandler handler = LongPolling.builder(store)
-                .broker(broker)                          // default: an in-JVM broker of its own
-                .timeout(Duration.ofSeconds(25))         // hold when a poll names no wait
-                .maxTimeout(Duration.ofSeconds(60))      // longer waits are capped
-                .build();
-        // end snippet: handler
-        closeLater(store);
-        closeLater(broker);
-        closeLater(handler);
-
-        // snippet: run
-        PatternServer server = PatternServer.start(handler, 0);     // 0: any free port
-        LongPollingClient client = LongPollingClient.builder(server.uri())
-                .wait(Duration.ofSeconds(25))
-                .build();
-        client.subscribe("chat", Cursor.after(0), listener);
-        client.publish("chat", "{\"text\":\"hi\"}");
-        // end snippet: run
-        closeLater(server);
-        closeLater(client);
-
-        listener.awaitCount(1);
-        assertThat(listener.messages()).extracting(Message::data).containsExactly("{\"text\":\"hi\"}");
-    }
-
-    @Test
-    void mountsUnderAPrefixOfYourOwnUndertow() {
-        MessageStore store = closeLater(MessageStores.inMemory());
-        LongPollingHandler handler = closeLater(LongPolling.builder(store).build());
-        int port = 0;
-        String host = "127.0.0.1";
-
-        // snippet: mount
-        Undertow undertow = Undertow.builder()
-                .addHttpListener(port, host)
-                .setHandler(Handlers.path().addPrefixPath("/realtime", handler))
-                .build();
-        undertow.start();
-        // end snippet: mount
-        closeLater(undertow::stop);
-
-        int bound = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
-        LongPollingClient client = closeLater(
-                LongPollingClient.create(URI.create("http://" + host + ":" + bound + "/realtime/")));
-        client.subscribe("chat", Cursor.after(0), listener);
-        client.publish("chat", "{\"text\":\"hi\"}");
-        listener.awaitCount(1);
-        assertThat(listener.messages()).extracting(Message::channel).containsExactly("chat");
+    @Override
+    protected RealtimeClient newClient(URI base) {
+        return LongPollingClient.create(base);
     }
 
     @Test

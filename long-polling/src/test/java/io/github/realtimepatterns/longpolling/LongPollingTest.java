@@ -125,7 +125,7 @@ class LongPollingTest {
             assertThat(r.messages()).extracting(Message::id).containsExactly(2L);
             assertThat(r.cursor()).isEqualTo(2);
             assertThat(handler.parkedCount()).isZero();
-            assertThat(handler.service().hub().subscriberCount()).isZero();
+            assertThat(handler.service().subscriberCount()).isZero();
         }
 
         @Test
@@ -181,11 +181,11 @@ class LongPollingTest {
                         .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 awaitParked(1);
-                assertThat(handler.service().hub().subscriberCount()).isEqualTo(1);
+                assertThat(handler.service().subscriberCount()).isEqualTo(1);
             }
             Eventually.await(Duration.ofSeconds(5), () -> handler.parkedCount() == 0, "parked back to 0");
             assertThat(handler.waitingCount()).isZero();
-            Eventually.await(Duration.ofSeconds(5), () -> handler.service().hub().subscriberCount() == 0,
+            Eventually.await(Duration.ofSeconds(5), () -> handler.service().subscriberCount() == 0,
                     "hub subscription closed");
             assertThat(handler.disconnectedCount()).isEqualTo(1);
             assertThat(handler.timedOutCount()).isZero();
@@ -246,7 +246,7 @@ class LongPollingTest {
                 polls.add(getAsync(server, "/channels/room/messages?after=0&wait=10"));
             }
             awaitParked(50);
-            Eventually.await(() -> handler.service().hub().storeReads() >= 50, "every waiter's join read done");
+            Eventually.await(() -> handler.service().subscriptionReads() >= 50, "every waiter's join read done");
             long t0 = System.nanoTime();
             publish("room");
             for (CompletableFuture<HttpResponse<String>> p : polls) {

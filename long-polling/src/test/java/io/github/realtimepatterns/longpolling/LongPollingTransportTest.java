@@ -1,6 +1,7 @@
 package io.github.realtimepatterns.longpolling;
 
 import io.github.realtimepatterns.core.client.RealtimeClient;
+import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.TransportContract;
 import io.github.realtimepatterns.core.store.MessageStore;
@@ -13,6 +14,11 @@ class LongPollingTransportTest extends TransportContract {
     @Override
     protected RealtimeHandler newHandler(MessageStore store) {
         return LongPolling.builder(store).timeout(Duration.ofSeconds(5)).build();
+    }
+
+    @Override
+    protected RealtimeHandler newHandler(MessageStore store, HttpSettings settings) {
+        return LongPolling.builder(store).settings(settings).timeout(Duration.ofSeconds(5)).build();
     }
 
     @Override

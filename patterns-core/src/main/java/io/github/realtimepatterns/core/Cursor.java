@@ -35,6 +35,52 @@ public record Cursor(String epoch, long after) {
         return new Cursor(epoch, id);
     }
 
+    /**
+     * Reads a cursor sent as text: {@code after} a whole number {@code >= 0} ({@code null}: the head) and
+     * {@code epoch} 1 to 64 letters, digits, {@code -} or {@code _} ({@code null}: any epoch).
+     *
+     * @throws ProtocolException naming {@code after} or {@code epoch} when either is malformed
+     */
+    public static Cursor parse(String epoch, String after) {
+        return parse(epoch, after, "after");
+    }
+
+    /**
+     * Like {@link #parse(String, String)}, for an id that arrived under another name (the SSE
+     * {@code Last-Event-ID} header): a malformed id is refused naming {@code afterField}.
+     *
+     * @throws ProtocolException naming {@code afterField} or {@code epoch} when either is malformed
+     */
+    public static Cursor parse(String epoch, String after, String afterField) {
+        if (epoch != null && (epoch.isEmpty() || epoch.length() > 64 || !epoch.chars().allMatch(Cursor::epochChar))) {
+            throw new ProtocolException("epoch", "epoch must be 1..64 letters, digits, '-' or '_' but was \""
+                    + shorten(epoch) + "\"");
+        }
+        if (after == null) {
+            return epoch == null ? HEAD : new Cursor(epoch, -1);
+        }
+        long id;
+        try {
+            id = Long.parseLong(after.trim());
+        } catch (NumberFormatException e) {
+            throw new ProtocolException(afterField, afterField + " must be a whole number but was \""
+                    + shorten(after) + "\"");
+        }
+        if (id < 0) {
+            throw new ProtocolException(afterField, afterField + " must be >= 0 but was " + id);
+        }
+        return new Cursor(epoch, id);
+    }
+
+    private static boolean epochChar(int c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_');
+    }
+
+    private static String shorten(String s) {
+        String shown = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return shown.replaceAll("\\p{Cntrl}", "?");
+    }
+
     /** Whether this cursor means the head rather than an id. */
     public boolean isHead() {
         return after < 0;

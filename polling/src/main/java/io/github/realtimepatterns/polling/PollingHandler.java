@@ -1,18 +1,17 @@
 package io.github.realtimepatterns.polling;
 
-import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.WireJson;
-import io.github.realtimepatterns.core.http.Authorizer;
+import io.github.realtimepatterns.core.http.ChannelRequest;
 import io.github.realtimepatterns.core.http.Exchanges;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.RealtimeRoutes;
+import io.github.realtimepatterns.core.http.RequestEntry;
 import io.github.realtimepatterns.core.service.RealtimeService;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -25,17 +24,16 @@ import java.util.concurrent.atomic.LongAdder;
 public final class PollingHandler implements RealtimeHandler {
 
     private final RealtimeService service;
-    private final HttpSettings settings;
+    private final RequestEntry entry;
     private final HttpHandler routes;
     private final LongAdder polls = new LongAdder();
     private final LongAdder notModified = new LongAdder();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     PollingHandler(RealtimeService service, HttpSettings settings) {
         this.service = service;
-        this.settings = settings;
-        this.routes = RealtimeRoutes.builder(service, settings)
-                .get("/channels/{channel}/messages", this::poll)
+        this.entry = RequestEntry.of(settings);
+        this.routes = RealtimeRoutes.builder(service, entry)
+                .get("/channels/{channel}/messages", entry.read().to(this::poll))
                 .script("/realtime/polling.js", PollingHandler.class, "polling.js")
                 .metric("polls", this::pollCount)
                 .metric("notModified", this::notModifiedCount)
@@ -69,20 +67,15 @@ public final class PollingHandler implements RealtimeHandler {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (entry.startClosing()) {
             service.close();
         }
     }
 
-    private void poll(HttpServerExchange exchange) {
-        Exchanges.guarded(exchange, () -> {
-            String channel = Exchanges.channel(exchange);
-            Exchanges.authorize(exchange, settings, channel, Authorizer.Action.READ);
-            Cursor cursor = Exchanges.cursor(exchange, false);
-            int limit = Exchanges.limit(exchange, settings);
-            String ifNoneMatch = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
-            Exchanges.dispatch(exchange, () -> answer(exchange, service.read(channel, cursor, limit), ifNoneMatch));
-        });
+    private void poll(HttpServerExchange exchange, ChannelRequest request) {
+        String ifNoneMatch = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
+        Exchanges.dispatch(exchange, () -> answer(exchange,
+                service.read(request.channel(), request.cursor(), request.limit()), ifNoneMatch));
     }
 
     private void answer(HttpServerExchange exchange, ReadResult result, String ifNoneMatch) {

@@ -1,6 +1,7 @@
 package io.github.realtimepatterns.polling;
 
 import io.github.realtimepatterns.core.client.RealtimeClient;
+import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.TransportContract;
 import io.github.realtimepatterns.core.store.MessageStore;
@@ -13,6 +14,11 @@ class PollingTransportTest extends TransportContract {
     @Override
     protected RealtimeHandler newHandler(MessageStore store) {
         return Polling.builder(store).build();
+    }
+
+    @Override
+    protected RealtimeHandler newHandler(MessageStore store, HttpSettings settings) {
+        return Polling.builder(store).settings(settings).build();
     }
 
     @Override

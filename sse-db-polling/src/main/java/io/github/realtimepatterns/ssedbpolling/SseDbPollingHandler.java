@@ -3,12 +3,10 @@ package io.github.realtimepatterns.ssedbpolling;
 import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.change.StorePoller;
-import io.github.realtimepatterns.core.http.Authorizer;
-import io.github.realtimepatterns.core.http.Exchanges;
-import io.github.realtimepatterns.core.http.HttpSettings;
-import io.github.realtimepatterns.core.http.Problems;
+import io.github.realtimepatterns.core.http.ChannelRequest;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.RealtimeRoutes;
+import io.github.realtimepatterns.core.http.RequestEntry;
 import io.github.realtimepatterns.core.hub.HubSubscription;
 import io.github.realtimepatterns.core.service.RealtimeService;
 import io.undertow.server.HttpHandler;
@@ -24,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -42,7 +39,7 @@ public final class SseDbPollingHandler implements RealtimeHandler {
     private static final String SCRIPT = "/io/github/realtimepatterns/ssedbpolling/sse-db-polling.js";
 
     private final RealtimeService service;
-    private final HttpSettings settings;
+    private final RequestEntry entry;
     private final HttpHandler routes;
     private final SseEvents events = new SseEvents();
     private final IoWakeups wakeups = new IoWakeups();
@@ -53,13 +50,12 @@ public final class SseDbPollingHandler implements RealtimeHandler {
     private final Duration pollInterval;
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService ticker;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final LongAdder opened = new LongAdder();
     private final LongAdder cutOff = new LongAdder();
     private final LongAdder stalled = new LongAdder();
 
     SseDbPollingHandler(SseDbPolling.Builder b) {
-        this.settings = b.settings;
+        this.entry = RequestEntry.of(b.settings);
         this.retry = b.retry;
         this.heartbeat = b.heartbeat;
         this.pollInterval = b.pollInterval;
@@ -82,8 +78,8 @@ public final class SseDbPollingHandler implements RealtimeHandler {
         });
         long every = heartbeat.toMillis();
         ticker.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
-        this.routes = RealtimeRoutes.builder(this.service, settings)
-                .get("/channels/{channel}/events", this::stream)
+        this.routes = RealtimeRoutes.builder(this.service, entry)
+                .get("/channels/{channel}/events", entry.read().lastEventId().to(this::stream))
                 .script("/realtime/sse-db-polling.js", SseDbPollingHandler.class, SCRIPT)
                 .metric("openStreams", this::openStreams)
                 .metric("streamsOpened", opened::sum)
@@ -164,23 +160,14 @@ public final class SseDbPollingHandler implements RealtimeHandler {
         }
     }
 
-    private void stream(HttpServerExchange exchange) {
-        Exchanges.guarded(exchange, () -> {
-            String channel = Exchanges.channel(exchange);
-            Cursor cursor = Exchanges.cursor(exchange, true);
-            Exchanges.authorize(exchange, settings, channel, Authorizer.Action.READ);
-            if (closed.get()) {
-                Problems.send(exchange, 503, null, "the server is shutting down; retry later");
-                return;
-            }
-            exchange.setStatusCode(200);
-            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-            exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
-            exchange.getResponseHeaders().put(ACCEL_BUFFERING, "no");
-            EventStream stream = new EventStream(owner, exchange);
-            // Dispatching to the same thread keeps Undertow from ending the exchange when this returns.
-            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> start(stream, channel, cursor));
-        });
+    private void stream(HttpServerExchange exchange, ChannelRequest request) {
+        exchange.setStatusCode(200);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
+        exchange.getResponseHeaders().put(ACCEL_BUFFERING, "no");
+        EventStream stream = new EventStream(owner, exchange);
+        // Dispatching to the same thread keeps Undertow from ending the exchange when this returns.
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> start(stream, request.channel(), request.cursor()));
     }
 
     private void start(EventStream stream, String channel, Cursor cursor) {
@@ -192,7 +179,7 @@ public final class SseDbPollingHandler implements RealtimeHandler {
             stream.close(EventStream.End.WRITE_FAILED);
             return;
         }
-        if (closed.get()) {
+        if (entry.isClosing()) {
             stream.close(EventStream.End.SERVER);
             return;
         }
@@ -220,7 +207,7 @@ public final class SseDbPollingHandler implements RealtimeHandler {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!entry.startClosing()) {
             return;
         }
         ticker.shutdownNow();

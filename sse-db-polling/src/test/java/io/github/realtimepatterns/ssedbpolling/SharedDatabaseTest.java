@@ -46,7 +46,9 @@ class SharedDatabaseTest {
         String url = sharedH2();
         MessageStore store = keep(MessageStores.jdbc(url));
         MessageStore writer = keep(MessageStores.jdbc(url));
-        SseDbPollingHandler handler = SseDbPolling.builder(store).pollInterval(Duration.ofMillis(50))
+        // The test counts the poller's ticks, so it makes the poller (as the handler would) and keeps it.
+        StorePoller poller = keep(StorePoller.builder(store).interval(Duration.ofMillis(50)).build());
+        SseDbPollingHandler handler = SseDbPolling.builder(store).changeSource(poller)
                 .sweepInterval(Duration.ofHours(1)).build();
         PatternServer server = keep(PatternServer.start(handler, 0));
         HttpClient http = HttpPublisher.newHttpClient();
@@ -62,7 +64,6 @@ class SharedDatabaseTest {
         }
         Eventually.await(() -> subs.stream().allMatch(s -> s.position().epoch() != null),
                 "every stream established");
-        StorePoller poller = (StorePoller) handler.service().changeSource();
         // A first message per channel settles the start-up reads (the poller's first tick of a channel
         // asks the hub to resync); then messages committed by another writer are counted.
         for (int round = 1; round <= 2; round++) {

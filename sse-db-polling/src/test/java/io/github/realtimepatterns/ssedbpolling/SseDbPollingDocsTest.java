@@ -1,97 +1,26 @@
 package io.github.realtimepatterns.ssedbpolling;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.github.realtimepatterns.core.Cursor;
-import io.github.realtimepatterns.core.Message;
-import io.github.realtimepatterns.core.http.PatternServer;
+import io.github.realtimepatterns.core.client.RealtimeClient;
+import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.store.MessageStore;
-import io.github.realtimepatterns.core.store.MessageStores;
-import io.github.realtimepatterns.core.testing.DocSnippets;
-import io.github.realtimepatterns.core.testing.RecordingListener;
-import io.undertow.Handlers;
-import io.undertow.Undertow;
-import java.net.InetSocketAddress;
+import io.github.realtimepatterns.core.testing.DocsPageContract;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
-/** The java blocks of docs/sse-db-polling.md, compiled and run: each {@code // snippet:} region is one block. */
-class SseDbPollingDocsTest {
+/** docs/sse-db-polling.md: its java blocks are {@code SseDbPollingExample}'s, and its handler mounts under a prefix. */
+class SseDbPollingDocsTest extends DocsPageContract {
 
-    private final Deque<AutoCloseable> open = new ArrayDeque<>();
-    private final RecordingListener listener = new RecordingListener();
-
-    @AfterEach
-    void closeEverything() throws Exception {
-        while (!open.isEmpty()) {
-            open.pop().close();
-        }
+    SseDbPollingDocsTest() {
+        super("sse-db-polling", "SseDbPollingExample");
     }
 
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        open.push(closeable);
-        return closeable;
+    @Override
+    protected RealtimeHandler newHandler(MessageStore store) {
+        return SseDbPolling.builder(store).pollInterval(Duration.ofMillis(50)).build();
     }
 
-    @Test
-    void theDocsPageShowsThisCode() {
-        DocSnippets.assertDocMatches(Path.of("../docs/sse-db-polling.md"),
-                Path.of("src/test/java/io/github/realtimepatterns/ssedbpolling/SseDbPollingDocsTest.java"));
-    }
-
-    @Test
-    void runsAloneAndStreamsToTheSseClient() {
-        // snippet: handler
-        MessageStore store = MessageStores.h2InMemory();
-        SseDbPollingHandler handler = SseDbPolling.builder(store)
-                .pollInterval(Duration.ofMillis(500))   // how often the node reads the database
-                .heartbeat(Duration.ofSeconds(15))      // comment line on idle streams
-                .build();
-        // end snippet: handler
-        closeLater(store);
-        closeLater(handler);
-
-        // snippet: run
-        PatternServer server = PatternServer.start(handler, 0);     // 0: any free port
-        SseClient client = SseClient.create(server.uri());
-        client.subscribe("chat", Cursor.after(0), listener);
-        client.publish("chat", "{\"text\":\"hi\"}");
-        // end snippet: run
-        closeLater(server);
-        closeLater(client);
-
-        listener.awaitCount(1);
-        assertThat(listener.messages()).extracting(Message::data).containsExactly("{\"text\":\"hi\"}");
-    }
-
-    @Test
-    void mountsUnderAPrefixOfYourOwnUndertow() {
-        MessageStore store = closeLater(MessageStores.inMemory());
-        SseDbPollingHandler handler = closeLater(SseDbPolling.builder(store)
-                .pollInterval(Duration.ofMillis(50))
-                .build());
-        int port = 0;
-        String host = "127.0.0.1";
-
-        // snippet: mount
-        Undertow undertow = Undertow.builder()
-                .addHttpListener(port, host)
-                .setHandler(Handlers.path().addPrefixPath("/realtime", handler))
-                .build();
-        undertow.start();
-        // end snippet: mount
-        closeLater(undertow::stop);
-
-        int bound = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
-        SseClient client = closeLater(SseClient.create(URI.create("http://" + host + ":" + bound + "/realtime/")));
-        client.subscribe("chat", Cursor.after(0), listener);
-        client.publish("chat", "{\"text\":\"hi\"}");
-        listener.awaitCount(1);
-        assertThat(listener.messages()).extracting(Message::channel).containsExactly("chat");
+    @Override
+    protected RealtimeClient newClient(URI base) {
+        return SseClient.create(base);
     }
 }

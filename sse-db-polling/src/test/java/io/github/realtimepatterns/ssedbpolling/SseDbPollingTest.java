@@ -7,6 +7,8 @@ import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.WireJson;
 import io.github.realtimepatterns.core.client.ClientSubscription;
 import io.github.realtimepatterns.core.http.PatternServer;
+import io.github.realtimepatterns.core.standalone.Env;
+import io.github.realtimepatterns.core.standalone.Standalone;
 import io.github.realtimepatterns.core.store.MessageStore;
 import io.github.realtimepatterns.core.store.MessageStores;
 import io.github.realtimepatterns.core.testing.Eventually;
@@ -16,10 +18,14 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -189,7 +195,7 @@ class SseDbPollingTest {
         subs.forEach(ClientSubscription::close);
         Eventually.await(Duration.ofSeconds(5), () -> handler.openStreams() == 0,
                 () -> "streams removed, still open: " + handler.openStreams());
-        Eventually.await(() -> handler.service().hub().subscriberCount() == 0, "hub subscribers gone");
+        Eventually.await(() -> handler.service().subscriberCount() == 0, "hub subscribers gone");
     }
 
     @Test
@@ -223,5 +229,18 @@ class SseDbPollingTest {
         assertThat(handler.cutOffStreams()).isEqualTo(1);
         sub.close();
         Eventually.await(() -> handler.openStreams() == 0, "every stream closed");
+    }
+
+    @Test
+    void theStandaloneServerAllowsTheOriginsOfAllowedOrigins() throws Exception {
+        Standalone running = keep(Standalone.start(SseDbPolling.PATTERN, Env.of(Map.of("PORT", "0", "HOST",
+                "127.0.0.1", "ALLOWED_ORIGINS", "https://app.example")), SseDbPollingServer::handler));
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (String origin : List.of("https://app.example", "https://evil.example")) {
+            HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(URI.create(running.uri()
+                    + "/channels/c/events")).header("Origin", origin).header("Access-Control-Request-Method", "GET")
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(preflight.statusCode()).as(origin).isEqualTo(origin.contains("app") ? 204 : 403);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.realtimepatterns.ssedbpolling;
 
 import io.github.realtimepatterns.core.client.RealtimeClient;
+import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.TransportContract;
 import io.github.realtimepatterns.core.store.MessageStore;
@@ -13,6 +14,12 @@ class SseDbPollingTransportTest extends TransportContract {
     @Override
     protected RealtimeHandler newHandler(MessageStore store) {
         return SseDbPolling.builder(store).pollInterval(Duration.ofMillis(50)).heartbeat(Duration.ofSeconds(1)).build();
+    }
+
+    @Override
+    protected RealtimeHandler newHandler(MessageStore store, HttpSettings settings) {
+        return SseDbPolling.builder(store).settings(settings).pollInterval(Duration.ofMillis(50))
+                .heartbeat(Duration.ofSeconds(1)).build();
     }
 
     @Override

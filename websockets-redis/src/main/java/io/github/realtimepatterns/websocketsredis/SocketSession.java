@@ -576,22 +576,16 @@ final class SocketSession extends AbstractReceiveListener {
     private static Cursor cursor(JsonNode node) {
         JsonNode after = node.get("after");
         JsonNode epoch = node.get("epoch");
-        String epochText = null;
-        if (epoch != null && !epoch.isNull()) {
-            if (!epoch.isTextual() || epoch.asText().isEmpty() || epoch.asText().length() > 64
-                    || !epoch.asText().chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '-'
-                    || c == '_'))) {
-                throw new ProtocolException("epoch", "epoch must be 1..64 letters, digits, '-' or '_'");
-            }
-            epochText = epoch.asText();
+        if (epoch != null && !epoch.isNull() && !epoch.isTextual()) {
+            throw new ProtocolException("epoch", "epoch must be a string");
         }
-        if (after == null || after.isNull()) {
-            return Cursor.of(epochText, -1);
+        String afterText = null;
+        if (after != null && !after.isNull()) {
+            // A JSON number: its digits; anything else as written, which Cursor.parse refuses naming "after".
+            afterText = after.canConvertToExactIntegral() && after.canConvertToLong()
+                    ? Long.toString(after.asLong()) : after.toString();
         }
-        if (!after.canConvertToExactIntegral() || !after.canConvertToLong() || after.asLong() < 0) {
-            throw new ProtocolException("after", "after must be a whole number >= 0 but was " + shorten(after.toString()));
-        }
-        return Cursor.of(epochText, after.asLong());
+        return Cursor.parse(epoch == null || epoch.isNull() ? null : epoch.asText(), afterText);
     }
 
     private static String shorten(String s) {

@@ -1,12 +1,12 @@
 package io.github.realtimepatterns.websocketsredis;
 
-import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.ProtocolException;
-import io.github.realtimepatterns.core.http.Authorizer;
+import io.github.realtimepatterns.core.http.ChannelRequest;
 import io.github.realtimepatterns.core.http.Exchanges;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.RealtimeRoutes;
+import io.github.realtimepatterns.core.http.RequestEntry;
 import io.github.realtimepatterns.core.service.RealtimeService;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -19,12 +19,10 @@ import io.undertow.connector.ByteBufferPool;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
-import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.xnio.StreamConnection;
 
@@ -53,11 +51,12 @@ public final class WebSocketsRedisHandler implements RealtimeHandler {
         }
     }
 
-    private record Upgrade(String channel, Cursor cursor, HttpServerExchange exchange) {
+    /** The opened upgrade request, kept for the session the handshake creates. */
+    private record Upgrade(ChannelRequest request, HttpServerExchange exchange) {
     }
 
     private final RealtimeService service;
-    private final HttpSettings settings;
+    private final RequestEntry entry;
     private final SocketLimits limits;
     private final Frames frames = new Frames();
     private final HttpHandler routes;
@@ -68,19 +67,18 @@ public final class WebSocketsRedisHandler implements RealtimeHandler {
     private final LongAdder pongTimeouts = new LongAdder();
     private final LongAdder tooBig = new LongAdder();
     private final LongAdder malformedCloses = new LongAdder();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     WebSocketsRedisHandler(RealtimeService service, HttpSettings settings, SocketLimits limits) {
         this.service = service;
-        this.settings = settings;
+        this.entry = RequestEntry.of(settings);
         this.limits = limits;
         WebSocketConnectionCallback callback = this::onConnect;
         this.handshake = new WebSocketProtocolHandshakeHandler(List.of(new ConnectionKeepingHandshake()), callback,
                 exchange -> Exchanges.fail(exchange, new ProtocolException("Upgrade",
                         "not a WebSocket handshake this server speaks (RFC 6455, Sec-WebSocket-Version 13)")));
-        this.routes = RealtimeRoutes.builder(service, settings)
-                .get("/channels/{channel}/ws", exchange -> upgrade(exchange, true))
-                .get("/ws", exchange -> upgrade(exchange, false))
+        this.routes = RealtimeRoutes.builder(service, entry)
+                .get("/channels/{channel}/ws", entry.read().checkOrigin().to(this::upgrade))
+                .get("/ws", entry.connection().checkOrigin().to(this::upgrade))
                 .script("/realtime/websockets-redis.js", WebSocketsRedis.class, "websockets-redis.js")
                 .metric("sockets", sessions::size)
                 .metric("socketsOpened", opened::sum)
@@ -123,7 +121,7 @@ public final class WebSocketsRedisHandler implements RealtimeHandler {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!entry.startClosing()) {
             return;
         }
         for (SocketSession s : sessions) {
@@ -132,58 +130,14 @@ public final class WebSocketsRedisHandler implements RealtimeHandler {
         service.close();
     }
 
-    private void upgrade(HttpServerExchange exchange, boolean withChannel) {
-        Exchanges.guarded(exchange, () -> {
-            String channel = withChannel ? Exchanges.channel(exchange) : null;
-            Cursor cursor = withChannel ? Exchanges.cursor(exchange, false) : null;
-            String upgrade = exchange.getRequestHeaders().getFirst(Headers.UPGRADE);
-            if (upgrade == null || !upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
-                throw new ProtocolException("Upgrade", "this is a WebSocket endpoint: send Upgrade: websocket"
-                        + " (the Upgrade header was " + (upgrade == null ? "missing" : "\"" + upgrade + "\"") + ")");
-            }
-            String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
-            if (origin != null && !originAllowed(origin, exchange)) {
-                throw new ProtocolException(403, "Origin", "origin " + origin
-                        + " may not open a WebSocket here (not same-origin and not in the allowed origins)");
-            }
-            if (channel != null) {
-                Exchanges.authorize(exchange, settings, channel, Authorizer.Action.READ);
-            }
-            if (closed.get()) {
-                throw new ProtocolException(400, "Upgrade", "the server is shutting down");
-            }
-            exchange.putAttachment(UPGRADE, new Upgrade(channel, cursor, exchange));
-            handshake.handleRequest(exchange);
-        });
-    }
-
-    /**
-     * Cross-site WebSocket hijacking guard: a browser sends cookies with an upgrade from any page, so the
-     * page's origin must be this server's own (scheme-default ports filled in) or an allowed one.
-     */
-    private boolean originAllowed(String origin, HttpServerExchange exchange) {
-        if (settings.allowsOrigin(origin)) {
-            return true;
+    private void upgrade(HttpServerExchange exchange, ChannelRequest request) throws Exception {
+        String upgrade = exchange.getRequestHeaders().getFirst(Headers.UPGRADE);
+        if (upgrade == null || !upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
+            throw new ProtocolException("Upgrade", "this is a WebSocket endpoint: send Upgrade: websocket"
+                    + " (the Upgrade header was " + (upgrade == null ? "missing" : "\"" + upgrade + "\"") + ")");
         }
-        String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
-        if (host == null) {
-            return false;
-        }
-        try {
-            URI o = URI.create(origin);
-            URI h = URI.create(exchange.getRequestScheme() + "://" + host);
-            return o.getHost() != null && o.getHost().equalsIgnoreCase(h.getHost())
-                    && port(o) == port(h) && o.getPath().isEmpty() && o.getQuery() == null;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static int port(URI uri) {
-        if (uri.getPort() >= 0) {
-            return uri.getPort();
-        }
-        return "https".equalsIgnoreCase(uri.getScheme()) || "wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        exchange.putAttachment(UPGRADE, new Upgrade(request, exchange));
+        handshake.handleRequest(exchange);
     }
 
     private void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
@@ -192,14 +146,14 @@ public final class WebSocketsRedisHandler implements RealtimeHandler {
                 upgrade.exchange());
         sessions.add(session);
         opened.increment();
-        session.start(upgrade.channel(), upgrade.cursor());
-        if (closed.get()) {
+        session.start(upgrade.request().channel(), upgrade.request().cursor());
+        if (entry.isClosing()) {
             session.closeWith(CloseMessage.GOING_AWAY, "server shutting down");
         }
     }
 
     HttpSettings settings() {
-        return settings;
+        return entry.settings();
     }
 
     SocketLimits limits() {

@@ -1,141 +1,191 @@
-// Browser client of the websockets-redis pattern: one WebSocket per base URL carries every channel;
-// each channel keeps its cursor (epoch + last id) and, after any disconnect, subscribes again from it, so
-// onMessage sees each message once, in id order. Reconnects with capped exponential backoff and jitter.
-// No dependencies. Served by the handler at /realtime/websockets-redis.js.
+// Browser client of the websockets-redis pattern: one WebSocket per base URL carries every channel the page
+// follows there (subscribe frames on GET /ws). No dependencies. Served by the handler at
+// /realtime/websockets-redis.js.
+//
+//   import { subscribe, publish, stats } from 'http://host:8080/realtime/websockets-redis.js';
+//   const sub = subscribe('http://host:8080/', 'chat', { onMessage: m => show(m) });
+//   await publish('http://host:8080/', 'chat', { text: 'hi' }); // over the socket while it is open
+//   sub.cursor();  // { epoch, after } to resume later with subscribe(..., { after, epoch })
+//
+// When the socket closes, every subscription on it fails and subscribes again from its own cursor after
+// realtime-core.js's backoff; the first one back opens the new socket, the others join it. An error frame
+// naming a subscription's channel (a refused subscribe) makes that subscription retry the same way.
+// Options, cursor, de-duplication and resets are realtime-core.js's (its header lists the options).
+import * as core from './realtime-core.js';
 
-/** Counters for the demo page: sockets opened, frames in and out, HTTP requests. */
-export const stats = { sockets: 0, framesIn: 0, framesOut: 0, requests: 0, reconnects: 0 };
+/** Counters for all subscriptions of this page: requests, messages, resets, errors, retries, sockets, frames. */
+export const stats = core.createStats({ sockets: 0, framesIn: 0, framesOut: 0 });
 
-const connections = new Map(); // socket URL -> connection
+const sockets = new Map(); // socket URL -> Socket
+const followed = new Set(); // socket URL + ' ' + channel, one subscription per channel and socket
 
 function socketUrl(baseUrl) {
-  const base = new URL(baseUrl.endsWith('/') ? baseUrl : baseUrl + '/', location.href);
-  base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
-  return new URL('ws', base).toString();
+  const url = new URL('ws', core.baseOf(baseUrl));
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
 }
 
-function connection(baseUrl, options) {
-  const url = socketUrl(baseUrl);
-  let c = connections.get(url);
-  if (c) return c;
-  c = {
-    url, ws: null, subs: new Map(), pending: new Map(), nextRef: 1, failures: 0, timer: null,
-    minDelay: options.minDelay ?? 100, maxDelay: options.maxDelay ?? 10000,
-    send(frame) {
-      if (this.ws && this.ws.readyState === WebSocket.OPEN) {
-        this.ws.send(JSON.stringify(frame));
-        stats.framesOut++;
-        return true;
+/** One socket and the subscriptions (links) it carries; opened by the first link, closed with the last. */
+class Socket {
+  constructor(url) {
+    this.url = url;
+    this.ws = null;
+    this.links = new Map(); // channel -> link
+    this.pending = new Map(); // publish ref -> {resolve, reject, channel, data}
+    this.nextRef = 1;
+  }
+
+  get open() {
+    return this.ws !== null && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  send(frame) {
+    if (!this.open) return false;
+    this.ws.send(JSON.stringify(frame));
+    stats.framesOut++;
+    return true;
+  }
+
+  attach(link) {
+    this.links.set(link.channel, link);
+    if (this.open) {
+      this.subscribe(link);
+    } else if (this.ws === null) {
+      this.connect(link);
+    } // else connecting: onopen subscribes every link
+  }
+
+  detach(link) {
+    if (this.links.get(link.channel) !== link) return;
+    this.links.delete(link.channel);
+    this.send({ type: 'unsubscribe', channel: link.channel });
+    this.closeIfUnused();
+  }
+
+  closeIfUnused() {
+    if (this.links.size > 0 || this.pending.size > 0) return;
+    sockets.delete(this.url);
+    if (this.ws) this.ws.close(1000, 'no channels left');
+    this.ws = null;
+  }
+
+  subscribe(link) {
+    const { epoch, after } = link.cursor();
+    const frame = { type: 'subscribe', channel: link.channel };
+    if (after !== null) frame.after = after;
+    if (epoch) frame.epoch = epoch;
+    this.send(frame);
+  }
+
+  connect(link) {
+    link.requested(this.url);
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    stats.sockets++;
+    ws.onopen = () => {
+      for (const l of this.links.values()) this.subscribe(l);
+    };
+    ws.onmessage = (event) => {
+      if (this.ws !== ws) return;
+      stats.framesIn++;
+      let frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch (error) {
+        console.error('websockets-redis: unreadable frame', event.data);
+        return;
       }
-      return false;
-    },
-    subscribeFrame(sub) {
-      const frame = { type: 'subscribe', channel: sub.channel };
-      if (sub.after !== null && sub.after !== undefined) frame.after = sub.after;
-      if (sub.epoch) frame.epoch = sub.epoch;
-      return frame;
-    },
-    open() {
-      clearTimeout(this.timer);
-      this.timer = null;
-      const ws = new WebSocket(this.url);
-      this.ws = ws;
-      stats.sockets++;
-      ws.onopen = () => {
-        for (const sub of this.subs.values()) this.send(this.subscribeFrame(sub));
-      };
-      ws.onmessage = (event) => {
-        stats.framesIn++;
-        let f;
-        try { f = JSON.parse(event.data); } catch (e) { return; }
-        const sub = this.subs.get(f.channel);
-        if (f.type === 'message' && sub) {
-          if (sub.after === null || f.id > sub.after) {
-            sub.after = f.id;
-            safely(() => sub.onMessage(f));
-          }
-        } else if (f.type === 'subscribed' && sub) {
-          sub.epoch = f.epoch;
-          sub.after = sub.after === null ? f.cursor : Math.max(sub.after, f.cursor);
-          this.failures = 0;
-        } else if (f.type === 'reset' && sub) {
-          sub.epoch = f.epoch;
-          sub.after = f.cursor;
-          safely(() => sub.onReset(f));
-        } else if (f.type === 'ack') {
-          const p = this.pending.get(String(f.ref));
-          if (p) { this.pending.delete(String(f.ref)); p.resolve(f); }
-        } else if (f.type === 'error') {
-          const p = f.ref !== null && this.pending.get(String(f.ref));
-          if (p) { this.pending.delete(String(f.ref)); p.reject(new Error(f.detail)); }
-          else if (sub) safely(() => sub.onError(new Error(f.detail)));
-        }
-      };
-      ws.onclose = (event) => {
-        if (this.ws !== ws) return;
-        this.ws = null;
-        for (const p of this.pending.values()) p.reject(new Error('socket closed before the ack'));
-        this.pending.clear();
-        if (this.subs.size === 0) { connections.delete(this.url); return; }
-        for (const sub of this.subs.values()) safely(() => sub.onError(new Error('socket closed: ' + event.code)));
-        const ceiling = Math.min(this.maxDelay, this.minDelay * 2 ** Math.min(this.failures++, 20));
-        const delay = this.minDelay + Math.random() * (ceiling - this.minDelay);
-        stats.reconnects++;
-        this.timer = setTimeout(() => this.open(), delay);
-      };
-    },
-  };
-  connections.set(url, c);
-  c.open();
-  return c;
-}
+      this.receive(frame);
+    };
+    ws.onclose = (event) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      sockets.delete(this.url);
+      const error = new Error(`socket ${this.url} closed: ${event.code} ${event.reason}`.trim());
+      for (const p of this.pending.values()) p.reject(error);
+      this.pending.clear();
+      const links = [...this.links.values()];
+      this.links.clear();
+      for (const l of links) l.failed(error);
+    };
+  }
 
-function safely(call) {
-  try { call(); } catch (e) { console.error('websockets-redis listener threw', e); }
-}
+  receive(frame) {
+    const { type, ...rest } = frame;
+    const link = this.links.get(frame.channel);
+    if (type === 'message' && link) {
+      link.message(rest);
+    } else if (type === 'subscribed' && link) {
+      link.ready({ epoch: frame.epoch, cursor: frame.cursor });
+    } else if (type === 'reset' && link) {
+      link.reset({ epoch: frame.epoch, cursor: frame.cursor, reset: !frame.truncated, truncated: Boolean(frame.truncated) });
+    } else if (type === 'ack' || (type === 'error' && frame.ref !== null && frame.ref !== undefined)) {
+      const p = this.pending.get(String(frame.ref));
+      if (!p) return;
+      this.pending.delete(String(frame.ref));
+      if (type === 'ack') {
+        p.resolve({ id: frame.id, channel: frame.channel ?? p.channel, data: p.data, ts: frame.ts });
+      } else {
+        p.reject(frameError(frame));
+      }
+      this.closeIfUnused();
+    } else if (type === 'error' && link) {
+      link.failed(frameError(frame));
+    }
+  }
 
-/**
- * Follows `channel` on the server at `baseUrl`. `after`: last id seen (omit for only new messages, 0 for
- * everything retained); `epoch`: the epoch that id belongs to. Returns {close(), cursor()}.
- */
-export function subscribe(baseUrl, channel, { after = null, epoch = null, onMessage = () => {},
-                                              onReset = () => {}, onError = () => {}, minDelay, maxDelay } = {}) {
-  const c = connection(baseUrl, { minDelay, maxDelay });
-  if (c.subs.has(channel)) throw new Error('channel ' + channel + ' is already followed on this socket');
-  const sub = { channel, after, epoch, onMessage, onReset, onError };
-  c.subs.set(channel, sub);
-  c.send(c.subscribeFrame(sub));
-  return {
-    close() {
-      if (c.subs.get(channel) !== sub) return;
-      c.subs.delete(channel);
-      c.send({ type: 'unsubscribe', channel });
-      if (c.subs.size === 0 && c.ws) { c.ws.close(1000, 'no channels left'); }
-    },
-    cursor() { return { epoch: sub.epoch, after: sub.after }; },
-  };
-}
-
-/**
- * Publishes `data` (any JSON value) to `channel`: over the open socket when there is one (resolves with the
- * ack {id, channel, ts}), else with POST /channels/{channel}/messages (resolves with the stored message).
- */
-export function publish(baseUrl, channel, data) {
-  const c = connections.get(socketUrl(baseUrl));
-  if (c && c.ws && c.ws.readyState === WebSocket.OPEN) {
-    const ref = 'p' + c.nextRef++;
+  publish(channel, data) {
+    const ref = 'p' + this.nextRef++;
     return new Promise((resolve, reject) => {
-      c.pending.set(ref, { resolve, reject });
-      c.send({ type: 'publish', channel, data, ref });
+      this.pending.set(ref, { resolve, reject, channel, data });
+      this.send({ type: 'publish', channel, data, ref });
     });
   }
-  stats.requests++;
-  const base = baseUrl.endsWith('/') ? baseUrl : baseUrl + '/';
-  return fetch(base + 'channels/' + encodeURIComponent(channel) + '/messages', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(data),
-  }).then(async (r) => {
-    const body = await r.json();
-    if (!r.ok) throw new Error(body.detail || ('publish answered ' + r.status));
-    return body;
+}
+
+function frameError(frame) {
+  const error = new Error(frame.detail || `error frame ${frame.status}`);
+  error.status = frame.status;
+  error.problem = frame;
+  return error;
+}
+
+/** Follows `channel` on the server at `baseUrl`; returns {close(), cursor()}. */
+export function subscribe(baseUrl, channel, options = {}) {
+  const url = socketUrl(baseUrl);
+  const key = url + ' ' + channel;
+  if (followed.has(key)) throw new Error(`channel ${channel} is already followed on ${url}`);
+  const subscription = core.follow(baseUrl, channel, options, {
+    stats,
+    open(link) {
+      let socket = sockets.get(url);
+      if (!socket) {
+        socket = new Socket(url);
+        sockets.set(url, socket);
+      }
+      socket.attach(link);
+      return { close: () => socket.detach(link) };
+    },
   });
+  followed.add(key);
+  return {
+    close() {
+      followed.delete(key);
+      subscription.close();
+    },
+    cursor: subscription.cursor,
+  };
+}
+
+/**
+ * Publishes `data` (any JSON value) to `channel`: over the open socket when there is one (a publish frame,
+ * answered by its ack), else with POST /channels/{channel}/messages. Resolves with the stored message
+ * {id, channel, data, ts} either way.
+ */
+export function publish(baseUrl, channel, data) {
+  core.checkChannel(channel);
+  const socket = sockets.get(socketUrl(baseUrl));
+  if (socket && socket.open) return socket.publish(channel, data);
+  stats.requests++;
+  return core.publish(baseUrl, channel, data);
 }

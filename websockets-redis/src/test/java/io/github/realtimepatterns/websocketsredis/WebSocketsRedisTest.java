@@ -9,6 +9,8 @@ import io.github.realtimepatterns.core.WireJson;
 import io.github.realtimepatterns.core.http.Authorizer;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.PatternServer;
+import io.github.realtimepatterns.core.standalone.Env;
+import io.github.realtimepatterns.core.standalone.Standalone;
 import io.github.realtimepatterns.core.store.MessageStore;
 import io.github.realtimepatterns.core.store.MessageStores;
 import io.github.realtimepatterns.core.testing.Eventually;
@@ -22,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +36,7 @@ class WebSocketsRedisTest {
 
     private final List<AutoCloseable> open = new ArrayList<>();
     private WebSocketsRedisHandler handler;
+    private MessageStore store;
 
     @AfterEach
     void closeEverything() throws Exception {
@@ -42,6 +46,7 @@ class WebSocketsRedisTest {
     }
 
     private PatternServer start(MessageStore store, UnaryOperator<WebSocketsRedis.Builder> knobs) {
+        this.store = store;
         handler = knobs.apply(WebSocketsRedis.builder(store)).build();
         PatternServer server = PatternServer.start(handler, 0);
         open.add(0, server);
@@ -126,7 +131,7 @@ class WebSocketsRedisTest {
              RawWebSocket noOrigin = RawWebSocket.open(server.uri(), "/ws", null, 0)) {
             assertThat(List.of(same.status, allowed.status, noOrigin.status)).containsOnly(101);
         }
-        assertThat(handler.service().hub().subscriberCount()).isLessThanOrEqualTo(1);
+        assertThat(handler.service().subscriberCount()).isLessThanOrEqualTo(1);
     }
 
     @Test
@@ -146,7 +151,7 @@ class WebSocketsRedisTest {
         RawWebSocket.Frame f = ws.next();
         assertThat(f.opcode()).isEqualTo(RawWebSocket.CLOSE);
         assertThat(f.closeCode()).isEqualTo(1009);
-        assertThat(handler.service().store().head("c")).isZero();
+        assertThat(store.head("c")).isZero();
     }
 
     @Test
@@ -185,7 +190,7 @@ class WebSocketsRedisTest {
             message = ws.next();
         } while (!WireJson.tree(message.text()).path("type").asText().equals("message"));
         assertThat(message.text()).contains("\"data\":" + exact + ",");
-        assertThat(handler.service().store().read("exact", Cursor.after(0), 1).messages().get(0).data())
+        assertThat(store.read("exact", Cursor.after(0), 1).messages().get(0).data())
                 .isEqualTo(exact);
     }
 
@@ -206,7 +211,7 @@ class WebSocketsRedisTest {
         RawWebSocket.Frame closing = ws.next();
         assertThat(closing.opcode()).isEqualTo(RawWebSocket.CLOSE);
         assertThat(closing.closeCode()).isEqualTo(1008);
-        assertThat(handler.service().store().head("c")).isZero();
+        assertThat(store.head("c")).isZero();
     }
 
     @Test
@@ -219,7 +224,7 @@ class WebSocketsRedisTest {
         JsonNode again = until(ws, "ack");
         assertThat(again.path("ref").asText()).isEqualTo("b");
         assertThat(again.path("id").asLong()).isEqualTo(first.path("id").asLong()).isEqualTo(1);
-        assertThat(handler.service().store().head("k")).isEqualTo(1);
+        assertThat(store.head("k")).isEqualTo(1);
         ws.sendText("{\"type\":\"publish\",\"channel\":\"k\",\"data\":1,\"ref\":\"c\",\"key\":\"no spaces\"}");
         JsonNode bad = until(ws, "error");
         assertThat(bad.path("ref").asText()).isEqualTo("c");
@@ -227,7 +232,7 @@ class WebSocketsRedisTest {
         assertThat(bad.path("detail").asText()).startsWith("key");
         ws.sendText("{\"type\":\"publish\",\"channel\":\"k\",\"data\":1,\"ref\":\"d\",\"key\":7}");
         assertThat(until(ws, "error").path("detail").asText()).startsWith("key");
-        assertThat(handler.service().store().head("k")).isEqualTo(1);
+        assertThat(store.head("k")).isEqualTo(1);
     }
 
     @Test
@@ -247,7 +252,7 @@ class WebSocketsRedisTest {
         try (RawWebSocket upgrade = RawWebSocket.open(server.uri(), "/channels/secret2/ws", null, 0)) {
             assertThat(upgrade.status).isEqualTo(403);
         }
-        assertThat(handler.service().store().head("c")).isZero();
+        assertThat(store.head("c")).isZero();
     }
 
     @Test
@@ -444,6 +449,18 @@ class WebSocketsRedisTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void theStandaloneServerLetsTheOriginsOfAllowedOriginsOpenSockets() throws IOException {
+        Standalone running = Standalone.start("websockets-redis", Env.of(Map.of("PORT", "0", "HOST", "127.0.0.1",
+                "ALLOWED_ORIGINS", "https://app.example")), WebSocketsRedisServer::handler);
+        open.add(0, running);
+        try (RawWebSocket allowed = RawWebSocket.open(running.uri(), "/ws", "https://app.example", 0);
+             RawWebSocket evil = RawWebSocket.open(running.uri(), "/ws", "https://evil.example", 0)) {
+            assertThat(allowed.status).isEqualTo(101);
+            assertThat(evil.status).isEqualTo(403);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.realtimepatterns.websocketsredis;
 
 import io.github.realtimepatterns.core.client.RealtimeClient;
+import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.TransportContract;
 import io.github.realtimepatterns.core.store.MessageStore;
@@ -13,6 +14,11 @@ class WebSocketsRedisTransportTest extends TransportContract {
     @Override
     protected RealtimeHandler newHandler(MessageStore store) {
         return WebSocketsRedis.builder(store).pingInterval(Duration.ofSeconds(2)).build();
+    }
+
+    @Override
+    protected RealtimeHandler newHandler(MessageStore store, HttpSettings settings) {
+        return WebSocketsRedis.builder(store).settings(settings).pingInterval(Duration.ofSeconds(2)).build();
     }
 
     @Override

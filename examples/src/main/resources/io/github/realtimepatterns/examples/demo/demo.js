@@ -1,5 +1,6 @@
 // The demo page: one pane per pattern, each driven by that pattern's own browser module, all following one
-// channel from the same cursor. Plain ES module, no framework, no build step.
+// channel from the same cursor. Every module takes the same options (realtime-core.js lists them), so a pane
+// differs from another only by the module it imports. Plain ES module, no framework, no build step.
 
 const HOW = {
   'polling': 'Asks "anything after my cursor?" on a fixed interval.',
@@ -57,14 +58,17 @@ class Pane {
       epoch: this.epoch,
       onMessage: (message) => this.received(message),
       onReset: (info) => this.reset(info),
+      onReady: () => this.state('live', 'live'),
       onError: () => this.state('retrying', 'down'),
     });
-    this.state('live', 'live');
+    this.state('connecting', 'down');
     this.toggle.textContent = 'Drop connection';
     this.toggle.classList.remove('secondary');
   }
 
   drop() {
+    // The cursor is all a subscription needs to resume later, on this transport or any other.
+    ({ epoch: this.epoch, after: this.after } = this.subscription.cursor());
     this.subscription.close();
     this.subscription = null;
     this.state(`disconnected at #${this.after}`, 'down');
@@ -76,7 +80,6 @@ class Pane {
     const now = Date.now();
     const data = message.data ?? {};
     const latency = typeof data.sentAt === 'number' ? now - data.sentAt : NaN;
-    this.after = message.id;
     const caughtUp = this.reconnectedAt > 0 && typeof data.sentAt === 'number' && data.sentAt < this.reconnectedAt;
     const item = document.createElement('li');
     item.dataset.id = String(message.id);
@@ -94,23 +97,15 @@ class Pane {
     if (!caughtUp) {
       $(this.element, '.latency').textContent = formatMillis(latency);
     }
-    $(this.element, '.cursor').textContent = `#${this.after}`;
-    if (this.subscription) {
-      this.state('live', 'live');
-    }
+    $(this.element, '.cursor').textContent = `#${message.id}`;
   }
 
   reset(info) {
-    if (info && typeof info.cursor === 'number') {
-      this.after = info.cursor;
-    }
-    if (info && info.epoch) {
-      this.epoch = info.epoch;
-    }
     const item = document.createElement('li');
     item.className = 'reset';
-    item.textContent = info && info.truncated ? 'some messages were trimmed by retention' : 'the stream was reset';
+    item.textContent = info.truncated ? 'some messages were trimmed by retention' : 'the stream was reset';
     this.list.prepend(item);
+    $(this.element, '.cursor').textContent = `#${info.cursor}`;
   }
 
   state(text, kind) {
@@ -146,18 +141,13 @@ async function main() {
     if (!text || panes.length === 0) {
       return;
     }
-    const body = JSON.stringify({ text, sentAt: Date.now() });
-    const response = await fetch(`${baseFor(panes[0].pattern.prefix)}channels/${config.channel}/messages`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body,
-    });
-    if (response.ok) {
-      const stored = await response.json();
+    const first = panes[0];
+    try {
+      const stored = await first.module.publish(baseFor(first.pattern.prefix), config.channel, { text, sentAt: Date.now() });
       status.textContent = `sent as #${stored.id}`;
       input.value = '';
-    } else {
-      status.textContent = `publish failed: ${response.status}`;
+    } catch (error) {
+      status.textContent = `publish failed: ${error.status ?? error.message}`;
     }
   });
 

@@ -1,19 +1,17 @@
 package io.github.realtimepatterns.core.http;
 
 import io.github.realtimepatterns.core.BrokerException;
-import io.github.realtimepatterns.core.Channels;
-import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.ProtocolException;
 import io.github.realtimepatterns.core.StoreException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
-import io.undertow.util.PathTemplateMatch;
 import java.util.Deque;
 
 /**
- * What handlers do with an exchange again and again: read the channel and cursor parameters (with 4xx
- * answers naming the bad field), run blocking work off the IO thread, and turn failures into problems.
+ * What handlers do with an exchange again and again: read a query parameter or a number (with 4xx answers
+ * naming the bad field), run blocking work off the IO thread, and turn failures into problems. Opening a
+ * channel request (channel, cursor, limit, authorization) is the {@link RequestEntry}'s job.
  */
 public final class Exchanges {
 
@@ -69,13 +67,6 @@ public final class Exchanges {
         }
     }
 
-    /** The {@code {channel}} path parameter, validated. */
-    public static String channel(HttpServerExchange exchange) {
-        PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
-        String channel = match == null ? null : match.getParameters().get("channel");
-        return Channels.validate(channel);
-    }
-
     /** A query parameter, or {@code null} when absent; 400 when given twice. */
     public static String query(HttpServerExchange exchange, String name) {
         Deque<String> values = exchange.getQueryParameters().get(name);
@@ -86,43 +77,6 @@ public final class Exchanges {
             throw new ProtocolException(name, name + " must be given once but was given " + values.size() + " times");
         }
         return values.getFirst();
-    }
-
-    /**
-     * The read cursor: {@code after} (or {@code Last-Event-ID} when {@code lastEventIdHeader}) and
-     * {@code epoch}; no {@code after} means the head.
-     */
-    public static Cursor cursor(HttpServerExchange exchange, boolean lastEventIdHeader) {
-        String after = null;
-        String field = "after";
-        if (lastEventIdHeader) {
-            String header = exchange.getRequestHeaders().getFirst("Last-Event-ID");
-            if (header != null && !header.isBlank()) {
-                after = header.trim();
-                field = "Last-Event-ID";
-            }
-        }
-        if (after == null) {
-            after = query(exchange, "after");
-        }
-        String epoch = query(exchange, "epoch");
-        if (epoch != null && (epoch.isEmpty() || epoch.length() > 64 || !epoch.chars().allMatch(Exchanges::tokenChar))) {
-            throw new ProtocolException("epoch", "epoch must be 1..64 letters, digits, '-' or '_' but was \""
-                    + shorten(epoch) + "\"");
-        }
-        if (after == null) {
-            return Cursor.of(epoch, -1);
-        }
-        return Cursor.of(epoch, parseLong(field, after, 0, Long.MAX_VALUE));
-    }
-
-    /** The {@code limit} parameter, {@code settings.defaultLimit()} when absent, 400 beyond {@code maxLimit}. */
-    public static int limit(HttpServerExchange exchange, HttpSettings settings) {
-        String limit = query(exchange, "limit");
-        if (limit == null) {
-            return settings.defaultLimit();
-        }
-        return (int) parseLong("limit", limit, 1, settings.maxLimit());
     }
 
     /** Parses a whole number in {@code min..max}, or a 400 naming {@code field}. */
@@ -139,25 +93,12 @@ public final class Exchanges {
         return value;
     }
 
-    /** Answers 403 unless the settings' authorizer allows {@code action} on {@code channel}. */
-    public static void authorize(HttpServerExchange exchange, HttpSettings settings, String channel,
-                                 Authorizer.Action action) {
-        if (!settings.authorizer().allows(channel, action, exchange)) {
-            throw new ProtocolException(403, "channel", action.name().toLowerCase(java.util.Locale.ROOT)
-                    + " on channel " + channel + " is not allowed");
-        }
-    }
-
     /** Sends {@code json} with status 200 and {@code Cache-Control: no-store}. */
     public static void sendJson(HttpServerExchange exchange, int status, String json) {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
         exchange.getResponseSender().send(json);
-    }
-
-    private static boolean tokenChar(int c) {
-        return c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_');
     }
 
     private static String shorten(String s) {

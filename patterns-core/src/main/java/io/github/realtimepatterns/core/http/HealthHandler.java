@@ -1,6 +1,6 @@
 package io.github.realtimepatterns.core.http;
 
-import io.github.realtimepatterns.core.RealtimeException;
+import io.github.realtimepatterns.core.WireJson;
 import io.github.realtimepatterns.core.service.RealtimeService;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -20,26 +20,17 @@ final class HealthHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         Exchanges.dispatch(exchange, () -> {
-            String storeDetail = null;
-            try {
-                service.store().checkHealth();
-            } catch (RealtimeException e) {
-                storeDetail = e.getMessage();
-            }
-            boolean sourceUp = service.changeSource().isHealthy();
-            boolean brokerUp = service.broker().isHealthy();
-            boolean up = storeDetail == null && sourceUp && brokerUp;
-            String detail = storeDetail;
-            Exchanges.sendJson(exchange, up ? 200 : 503, io.github.realtimepatterns.core.WireJson.write(out -> {
+            RealtimeService.Health health = service.health();
+            Exchanges.sendJson(exchange, health.up() ? 200 : 503, WireJson.write(out -> {
                 out.writeStartObject();
-                out.writeStringField("status", up ? "UP" : "DOWN");
-                out.writeStringField("store", detail == null ? "UP" : "DOWN");
-                if (detail != null) {
-                    out.writeStringField("storeDetail", detail);
+                out.writeStringField("status", health.up() ? "UP" : "DOWN");
+                out.writeStringField("store", health.storeProblem() == null ? "UP" : "DOWN");
+                if (health.storeProblem() != null) {
+                    out.writeStringField("storeDetail", health.storeProblem());
                 }
-                out.writeStringField("changeSource", sourceUp ? "UP" : "DOWN");
-                out.writeStringField("changeSourceName", service.changeSource().describe());
-                out.writeStringField("broker", brokerUp ? "UP" : "DOWN");
+                out.writeStringField("changeSource", health.changeSourceUp() ? "UP" : "DOWN");
+                out.writeStringField("changeSourceName", health.changeSource());
+                out.writeStringField("broker", health.brokerUp() ? "UP" : "DOWN");
                 out.writeEndObject();
             }));
         });

@@ -6,7 +6,6 @@ import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ProtocolException;
 import io.github.realtimepatterns.core.WireJson;
 import io.github.realtimepatterns.core.service.RealtimeService;
-import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
@@ -25,12 +24,13 @@ import java.nio.charset.StandardCharsets;
  * io.github.realtimepatterns.core.store.MessageStore#IDEMPOTENCY_WINDOW} stores nothing and answers 200
  * with the message the first one stored (same id), plus {@code Idempotent-Replayed: true}.
  *
- * <p>Checked before anything is stored: channel name (400), authorization (403), media type (415: JSON,
- * {@code *+json} or {@code text/plain}, or none), idempotency key (400 naming {@code Idempotency-Key}),
- * size (413, from {@code Content-Length} at once or while reading), UTF-8 and JSON validity (400 naming
- * {@code data}). The body is read without blocking; the append runs on a worker.
+ * <p>Mounted behind {@link RequestEntry#publish()}, which has checked the channel name (400) and
+ * authorization (403). Checked here before anything is stored: media type (415: JSON, {@code *+json} or
+ * {@code text/plain}, or none), idempotency key (400 naming {@code Idempotency-Key}), size (413, from
+ * {@code Content-Length} at once or while reading), UTF-8 and JSON validity (400 naming {@code data}). The
+ * body is read without blocking; the append runs on a worker.
  */
-public final class PublishHandler implements HttpHandler {
+public final class PublishHandler implements ChannelHandler {
 
     /** The request header that makes a publish idempotent. */
     public static final HttpString IDEMPOTENCY_KEY = new HttpString("Idempotency-Key");
@@ -47,22 +47,19 @@ public final class PublishHandler implements HttpHandler {
     }
 
     @Override
-    public void handleRequest(HttpServerExchange exchange) {
-        Exchanges.guarded(exchange, () -> {
-            String channel = Exchanges.channel(exchange);
-            Exchanges.authorize(exchange, settings, channel, Authorizer.Action.PUBLISH);
-            checkMediaType(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE));
-            String key = idempotencyKey(exchange);
-            long declared = exchange.getRequestContentLength();
-            if (declared > settings.maxBodyBytes()) {
-                throw new ProtocolException(413, "body", "body is " + declared + " bytes; the limit is "
-                        + settings.maxBodyBytes());
-            }
-            exchange.setMaxEntitySize(settings.maxBodyBytes());
-            exchange.getRequestReceiver().receiveFullBytes(
-                    (ex, bytes) -> Exchanges.dispatch(ex, () -> publish(ex, channel, key, bytes)),
-                    (ex, error) -> Exchanges.fail(ex, error));
-        });
+    public void handleRequest(HttpServerExchange exchange, ChannelRequest request) {
+        String channel = request.channel();
+        checkMediaType(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE));
+        String key = idempotencyKey(exchange);
+        long declared = exchange.getRequestContentLength();
+        if (declared > settings.maxBodyBytes()) {
+            throw new ProtocolException(413, "body", "body is " + declared + " bytes; the limit is "
+                    + settings.maxBodyBytes());
+        }
+        exchange.setMaxEntitySize(settings.maxBodyBytes());
+        exchange.getRequestReceiver().receiveFullBytes(
+                (ex, bytes) -> Exchanges.dispatch(ex, () -> publish(ex, channel, key, bytes)),
+                (ex, error) -> Exchanges.fail(ex, error));
     }
 
     private void publish(HttpServerExchange exchange, String channel, String key, byte[] bytes) {

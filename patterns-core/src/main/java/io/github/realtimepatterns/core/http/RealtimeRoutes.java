@@ -19,10 +19,12 @@ import java.util.function.Supplier;
 /**
  * Assembles a pattern's routes with what every pattern shares: {@code POST /channels/{channel}/messages},
  * {@code GET /health}, {@code GET /metrics}, static browser clients, CORS, 404 and 405 as problem+json.
+ * Channel routes go through the handler's {@link RequestEntry}, the publish route included.
  *
  * <pre>{@code
- * HttpHandler routes = RealtimeRoutes.builder(service, settings)
- *         .get("/channels/{channel}/messages", new ReadHandler(...))
+ * RequestEntry entry = RequestEntry.of(settings);
+ * HttpHandler routes = RealtimeRoutes.builder(service, entry)
+ *         .get("/channels/{channel}/messages", entry.read().to(this::poll))
  *         .script("/realtime/polling.js", Polling.class, "/io/github/.../polling.js")
  *         .metric("parked", handler::parkedCount)
  *         .build();
@@ -33,34 +35,40 @@ public final class RealtimeRoutes {
     private RealtimeRoutes() {
     }
 
-    /** A builder over {@code service}; the publish, health and metrics routes are added for you. */
-    public static Builder builder(RealtimeService service, HttpSettings settings) {
-        return new Builder(service, settings);
+    /**
+     * A builder over {@code service}; the publish (through {@code entry}), health and metrics routes are
+     * added for you, with CORS from the entry's settings.
+     */
+    public static Builder builder(RealtimeService service, RequestEntry entry) {
+        return new Builder(service, entry);
     }
 
     /** Collects routes; {@link #build()} returns the composed handler. */
     public static final class Builder {
-        private final RealtimeService service;
         private final HttpSettings settings;
         private final RoutingHandler routes = new RoutingHandler(false);
         private final Map<String, Supplier<? extends Number>> metrics = new LinkedHashMap<>();
 
-        private Builder(RealtimeService service, HttpSettings settings) {
-            this.service = Objects.requireNonNull(service, "service");
-            this.settings = Objects.requireNonNull(settings, "settings");
-            routes.post("/channels/{channel}/messages", new PublishHandler(service, settings));
+        private Builder(RealtimeService service, RequestEntry entry) {
+            Objects.requireNonNull(service, "service");
+            this.settings = entry.settings();
+            routes.post("/channels/{channel}/messages", entry.publish().to(new PublishHandler(service, settings)));
             routes.get("/health", new HealthHandler(service));
             routes.get("/metrics", this::metrics);
+            script("/realtime/realtime-core.js", RealtimeRoutes.class, "realtime-core.js");
             metric("published", service::publishedCount);
             metric("failedNotifications", service::failedNotifications);
-            metric("subscribers", () -> service.hub().subscriberCount());
-            metric("channels", () -> service.hub().channelCount());
-            metric("hubStoreReads", () -> service.hub().storeReads());
-            metric("delivered", () -> service.hub().deliveredMessages());
-            metric("storeQueries", () -> service.store().queryCount());
+            metric("subscribers", service::subscriberCount);
+            metric("channels", service::channelCount);
+            metric("hubStoreReads", service::subscriptionReads);
+            metric("delivered", service::deliveredCount);
+            metric("storeQueries", service::storeQueries);
         }
 
-        /** Adds a GET route ({@code {channel}} is a path parameter). */
+        /**
+         * Adds a GET route ({@code {channel}} is a path parameter; a channel route's handler comes from
+         * the {@link RequestEntry}).
+         */
         public Builder get(String template, HttpHandler handler) {
             routes.get(template, handler);
             return this;

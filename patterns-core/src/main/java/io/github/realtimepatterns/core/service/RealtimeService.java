@@ -7,6 +7,7 @@ import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.IdempotencyKeys;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
+import io.github.realtimepatterns.core.RealtimeException;
 import io.github.realtimepatterns.core.WireJson;
 import io.github.realtimepatterns.core.broker.Broker;
 import io.github.realtimepatterns.core.change.ChangeSource;
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What every transport calls: {@link #publish} (append, then notify after commit), {@link #read} and
- * {@link #subscribe}. It owns the node's {@link ChannelHub}.
+ * {@link #subscribe}, and what a transport or a metrics page needs to know about the node (counts,
+ * {@link #health()}). It owns the node's {@link ChannelHub}; its store, broker and hub are not handed out.
  *
  * <p>Thread-safe. {@link #publish} and {@link #read} block on the store: call them off IO threads.
  * {@link #close()} closes the hub (ending every subscription) and the broker and change source it created
@@ -138,24 +140,57 @@ public final class RealtimeService implements AutoCloseable {
         return hub.subscribe(channel, cursor, subscriber);
     }
 
-    /** The store (the truth). */
-    public MessageStore store() {
-        return store;
+    /**
+     * What the node's recent messages of {@code channel} hold after {@code cursor}, without a store read;
+     * {@code null} when memory cannot tell. Non-blocking: an IO thread may call it. See
+     * {@link ChannelHub#readRecent}.
+     */
+    public ReadResult readRecent(String channel, Cursor cursor, int limit) {
+        return hub.readRecent(channel, cursor, limit);
     }
 
-    /** Where publishes are announced. */
-    public Broker broker() {
-        return broker;
+    /**
+     * Whether the store answers now and the broker and change source are connected. Blocks on the store
+     * (its health query): call it off IO threads.
+     */
+    public Health health() {
+        String storeProblem = null;
+        try {
+            store.checkHealth();
+        } catch (RealtimeException e) {
+            storeProblem = e.getMessage();
+        }
+        return new Health(storeProblem, changeSource.isHealthy(), changeSource.describe(), broker.isHealthy());
     }
 
-    /** Where the hub hears of new messages (the broker unless set otherwise). */
-    public ChangeSource changeSource() {
-        return changeSource;
+    /** Subscribers on this node now (open streams, sockets' subscriptions, parked polls). */
+    public int subscriberCount() {
+        return hub.subscriberCount();
     }
 
-    /** This node's hub. */
-    public ChannelHub hub() {
-        return hub;
+    /** Channels this node follows now: those with subscribers and those lingering after their last one left. */
+    public int channelCount() {
+        return hub.channelCount();
+    }
+
+    /** Store reads made for subscribers (joins, gaps, resyncs, sweeps), since start; {@link #read} not included. */
+    public long subscriptionReads() {
+        return hub.storeReads();
+    }
+
+    /** Subscriber joins answered from recent messages instead of a store read, since start. */
+    public long joinsFromMemory() {
+        return hub.joinsFromMemory();
+    }
+
+    /** Messages handed to subscribers, counted once per subscriber, since start. */
+    public long deliveredCount() {
+        return hub.deliveredMessages();
+    }
+
+    /** Queries the store has run (reads, appends, trims), since it opened; 0 if the store does not count. */
+    public long storeQueries() {
+        return store.queryCount();
     }
 
     /** Messages published through this service since start. */
@@ -185,6 +220,22 @@ public final class RealtimeService implements AutoCloseable {
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.WARNING, "closing " + c + " failed", e);
             }
+        }
+    }
+
+    /**
+     * The node's dependencies as {@link #health()} found them.
+     *
+     * @param storeProblem   why the store did not answer, or {@code null} when it did
+     * @param changeSourceUp whether the change source (how the node hears of new messages) is connected
+     * @param changeSource   what the change source is, for a human ("store poller every 500ms", ...)
+     * @param brokerUp       whether the broker (where publishes are announced) is connected
+     */
+    public record Health(String storeProblem, boolean changeSourceUp, String changeSource, boolean brokerUp) {
+
+        /** Whether everything is up. */
+        public boolean up() {
+            return storeProblem == null && changeSourceUp && brokerUp;
         }
     }
 

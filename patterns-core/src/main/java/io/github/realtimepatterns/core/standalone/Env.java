@@ -1,5 +1,8 @@
 package io.github.realtimepatterns.core.standalone;
 
+import io.github.realtimepatterns.core.http.HttpSettings;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -11,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * Settings of a standalone server, read from environment variables with the same names and defaults in
  * every pattern: {@code PORT} (8080), {@code HOST} (0.0.0.0), {@code JDBC_URL} (embedded H2 when unset),
- * {@code REDIS_URL} (in-JVM broker when unset), plus each pattern's own. A bad value is refused with an
+ * {@code REDIS_URL} (in-JVM broker when unset), the HTTP settings of {@link #httpSettings()}, plus each
+ * pattern's own. A bad value is refused with an
  * {@link IllegalArgumentException} naming the variable. Durations read as {@code 500ms}, {@code 25s},
  * {@code 2m}, {@code 1h} or ISO-8601 ({@code PT25S}).
  */
@@ -69,6 +73,51 @@ public final class Env {
             throw new IllegalArgumentException("REDIS_URL must look like redis://host:6379 but was " + url);
         }
         return url;
+    }
+
+    /**
+     * The HTTP settings every pattern's server reads, with the library's defaults when unset:
+     * {@code ALLOWED_ORIGINS} (comma-separated origins like {@code https://app.example.com} allowed
+     * cross-origin, or {@code *}; unset: same-origin only), {@code MAX_BODY_BYTES} (largest publish body,
+     * 65536), {@code POLL_MAX_LIMIT} (largest {@code limit} a read may ask, 1000) and
+     * {@code POLL_DEFAULT_LIMIT} (messages per answer when a read names none, 100 or the max if lower).
+     *
+     * @throws IllegalArgumentException naming the variable when a value is bad
+     */
+    public HttpSettings httpSettings() {
+        int maxLimit = integer("POLL_MAX_LIMIT", 1000, 1, 1000);
+        HttpSettings.Builder settings = HttpSettings.builder()
+                .maxBodyBytes(integer("MAX_BODY_BYTES", 64 * 1024, 1, 16 * 1024 * 1024))
+                .maxLimit(maxLimit)
+                .defaultLimit(integer("POLL_DEFAULT_LIMIT", Math.min(100, maxLimit), 1, maxLimit));
+        String origins = get("ALLOWED_ORIGINS");
+        if (origins != null) {
+            for (String origin : origins.split("\\s*,\\s*")) {
+                settings.allowOrigins(origin(origin));
+            }
+        }
+        return settings.build();
+    }
+
+    /** One entry of {@code ALLOWED_ORIGINS}: {@code *}, or a scheme, host and optional port, nothing more. */
+    private static String origin(String origin) {
+        if (origin.equals("*")) {
+            return origin;
+        }
+        URI uri;
+        try {
+            uri = new URI(origin);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                || uri.getHost() == null || !uri.getRawPath().isEmpty() || uri.getRawQuery() != null
+                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("ALLOWED_ORIGINS must list origins like https://app.example.com"
+                    + " or http://localhost:3000 (scheme, host, optional port; no path), or *, but had \""
+                    + origin + "\"");
+        }
+        return origin;
     }
 
     /** A whole number in {@code min..max}, {@code fallback} when unset. */

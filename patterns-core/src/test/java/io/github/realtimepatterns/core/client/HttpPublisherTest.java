@@ -28,7 +28,7 @@ class HttpPublisherTest {
     @BeforeEach
     void start() {
         service = RealtimeService.builder(store).build();
-        server = PatternServer.start(RealtimeRoutes.builder(service, HttpSettings.DEFAULTS).build(), 0);
+        server = PatternServer.start(RealtimeRoutes.builder(service, io.github.realtimepatterns.core.http.RequestEntry.of(HttpSettings.DEFAULTS)).build(), 0);
     }
 
     @AfterEach

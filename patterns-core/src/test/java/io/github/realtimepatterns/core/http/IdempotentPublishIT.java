@@ -74,7 +74,7 @@ class IdempotentPublishIT {
     private PatternServer node(JdbcOptions options) {
         MessageStore store = MessageStores.jdbc(options);
         RealtimeService service = RealtimeService.builder(store).build();
-        PatternServer server = PatternServer.start(RealtimeRoutes.builder(service, HttpSettings.DEFAULTS).build(), 0);
+        PatternServer server = PatternServer.start(RealtimeRoutes.builder(service, RequestEntry.of(HttpSettings.DEFAULTS)).build(), 0);
         open.add(0, store);
         open.add(0, service);
         open.add(0, server);

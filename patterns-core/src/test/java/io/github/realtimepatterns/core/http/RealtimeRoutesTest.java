@@ -31,7 +31,7 @@ class RealtimeRoutesTest {
                 .authorizer((channel, action, exchange) -> !channel.startsWith("private.")
                         || "alice".equals(exchange.getRequestHeaders().getFirst("X-User")))
                 .build();
-        server = PatternServer.start(RealtimeRoutes.builder(service, settings).metric("answer", () -> 42).build(), 0);
+        server = PatternServer.start(RealtimeRoutes.builder(service, RequestEntry.of(settings)).metric("answer", () -> 42).build(), 0);
     }
 
     @AfterEach
@@ -186,7 +186,7 @@ class RealtimeRoutesTest {
         String url = "jdbc:h2:tcp://127.0.0.1:" + db.getPort() + "/mem:routes-down;DB_CLOSE_DELAY=-1";
         try (MessageStore shared = MessageStores.jdbc(url);
              RealtimeService down = RealtimeService.builder(shared).build();
-             PatternServer s = PatternServer.start(RealtimeRoutes.builder(down, HttpSettings.DEFAULTS).build(), 0)) {
+             PatternServer s = PatternServer.start(RealtimeRoutes.builder(down, RequestEntry.of(HttpSettings.DEFAULTS)).build(), 0)) {
             assertThat(shared.append("c", "1").id()).isEqualTo(1);
             db.stop();
             HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(s.uri() + "/health")).build(),

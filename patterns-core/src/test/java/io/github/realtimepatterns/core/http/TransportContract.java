@@ -44,6 +44,12 @@ public abstract class TransportContract {
     /** The pattern's handler over {@code store} (its knobs set for fast tests: short timeouts, intervals). */
     protected abstract RealtimeHandler newHandler(MessageStore store);
 
+    /**
+     * The pattern's handler over {@code store} with {@code settings} (limits, origins, authorizer), for the
+     * checks of the request entry; the same knobs as {@link #newHandler(MessageStore)}.
+     */
+    protected abstract RealtimeHandler newHandler(MessageStore store, HttpSettings settings);
+
     /** The pattern's Java client for a server at {@code base}. */
     protected abstract RealtimeClient newClient(URI base);
 
@@ -52,7 +58,12 @@ public abstract class TransportContract {
 
     /** Starts a handler over {@code store} on a free port; closed after the test. */
     protected final PatternServer start(MessageStore store) {
-        PatternServer server = PatternServer.start(newHandler(store), 0);
+        return start(newHandler(store), store);
+    }
+
+    /** Starts {@code handler} (over {@code store}) on a free port; both closed after the test. */
+    protected final PatternServer start(RealtimeHandler handler, MessageStore store) {
+        PatternServer server = PatternServer.start(handler, 0);
         open.add(0, store);
         open.add(0, server);
         return server;
@@ -250,6 +261,19 @@ public abstract class TransportContract {
         }
     }
 
+    /** Asserts a problem+json answer with {@code status} that names {@code field} as the wrong one. */
+    protected static void assertProblemNaming(HttpResponse<String> response, int status, String field) {
+        assertProblem(response, status, field);
+        assertThat(WireJson.tree(response.body()).path("field").asText()).as("field of %s", response.body())
+                .isEqualTo(field);
+    }
+
+    /** GETs {@code path} (relative to the server) and returns the answer. */
+    protected static HttpResponse<String> get(PatternServer server, String path) {
+        return send(HttpRequest.newBuilder(server.uri().resolve("/" + path)).timeout(Duration.ofSeconds(20))
+                .GET().build());
+    }
+
     @Nested
     @DisplayName("bad input is refused and leaves nothing behind")
     class BadInput {
@@ -312,6 +336,62 @@ public abstract class TransportContract {
             PatternServer server = start(MessageStores.inMemory());
             assertProblem(send(HttpRequest.newBuilder(server.uri().resolve("/" + subscribePath("c") + "?after=abc"))
                     .timeout(Duration.ofSeconds(20)).GET().build()), 400, "after");
+        }
+
+        @Test
+        void everyMalformedReadParameterIs400NamingIt() {
+            PatternServer server = start(MessageStores.inMemory());
+            String path = subscribePath("c");
+            assertProblemNaming(get(server, path + "?after=abc"), 400, "after");
+            assertProblemNaming(get(server, path + "?after=-1"), 400, "after");
+            assertProblemNaming(get(server, path + "?after=1&after=2"), 400, "after");
+            assertProblemNaming(get(server, path + "?after=1&epoch=not*an*epoch"), 400, "epoch");
+            assertProblemNaming(get(server, path + "?epoch=" + "e".repeat(65)), 400, "epoch");
+            assertProblemNaming(get(server, path + "?limit=0"), 400, "limit");
+            assertProblemNaming(get(server, path + "?limit=1001"), 400, "limit");
+            assertProblemNaming(get(server, path + "?limit=ten"), 400, "limit");
+            assertProblemNaming(get(server, "channels/bad$name/" + path.substring(path.lastIndexOf('/') + 1)),
+                    400, "channel");
+        }
+
+        @Test
+        void whatTheAuthorizerRefusesIs403AndNothingIsStored() {
+            MessageStore store = MessageStores.inMemory();
+            Authorizer noSecrets = (channel, action, exchange) -> !channel.startsWith("secret");
+            PatternServer server = start(newHandler(store, HttpSettings.builder().authorizer(noSecrets).build()),
+                    store);
+            assertProblemNaming(get(server, subscribePath("secret.a")), 403, "channel");
+            assertProblemNaming(post(server, "channels/secret.a/messages", "{}", "application/json"), 403,
+                    "channel");
+            assertThat(store.head("secret.a")).isZero();
+            publish(server, "open", 1);
+        }
+
+        @Test
+        void theEntryChecksInTheSameOrderEverywhere() {
+            MessageStore store = MessageStores.inMemory();
+            Authorizer nobody = (channel, action, exchange) -> false;
+            PatternServer server = start(newHandler(store, HttpSettings.builder().authorizer(nobody).build()), store);
+            // The channel before the cursor, the cursor before the limit, all of them before the authorizer.
+            String path = subscribePath("c");
+            assertProblemNaming(get(server, "channels/bad$name/" + path.substring(path.lastIndexOf('/') + 1)
+                    + "?after=x"), 400, "channel");
+            assertProblemNaming(get(server, path + "?after=x&limit=0"), 400, "after");
+            assertProblemNaming(get(server, path + "?limit=0"), 400, "limit");
+            assertProblemNaming(get(server, path), 403, "channel");
+        }
+
+        @Test
+        void whileTheHandlerClosesEveryChannelRouteIs503AndNothingIsStored() {
+            MessageStore store = MessageStores.inMemory();
+            RealtimeHandler handler = newHandler(store);
+            PatternServer server = start(handler, store);
+            publish(server, "c", 1);
+            handler.close();
+            assertProblem(get(server, subscribePath("c") + "?after=0"), 503, "shutting down");
+            assertProblem(get(server, subscribePath("bad$name")), 503, "shutting down");
+            assertProblem(post(server, "channels/c/messages", "{}", "application/json"), 503, "shutting down");
+            assertThat(store.head("c")).isEqualTo(1);
         }
 
         @Test

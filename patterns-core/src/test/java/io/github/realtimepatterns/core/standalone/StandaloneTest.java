@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.RealtimeRoutes;
+import io.github.realtimepatterns.core.http.RequestEntry;
 import io.github.realtimepatterns.core.service.RealtimeService;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -22,7 +23,7 @@ class StandaloneTest {
     /** The smallest pattern: the shared routes only. */
     private static final Standalone.HandlerFactory ROUTES_ONLY = (resources, env) -> {
         RealtimeService service = RealtimeService.builder(resources.store()).broker(resources.broker()).build();
-        HttpHandler routes = RealtimeRoutes.builder(service, HttpSettings.DEFAULTS).build();
+        HttpHandler routes = RealtimeRoutes.builder(service, RequestEntry.of(env.httpSettings())).build();
         return new RealtimeHandler() {
             @Override
             public RealtimeService service() {
@@ -82,5 +83,30 @@ class StandaloneTest {
     void refusesABadSettingNamingTheVariable() {
         assertThatThrownBy(() -> Standalone.start("routes", Env.of(Map.of("PORT", "x")), ROUTES_ONLY))
                 .hasMessageContaining("PORT");
+    }
+
+    @Test
+    void theSharedHttpSettingsReachTheHandler() throws Exception {
+        Env env = Env.of(Map.of("PORT", "0", "HOST", "127.0.0.1", "ALLOWED_ORIGINS", "https://app.example",
+                "MAX_BODY_BYTES", "16"));
+        try (Standalone running = Standalone.start("routes", env, ROUTES_ONLY)) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            URI publish = URI.create(running.uri() + "/channels/c/messages");
+            HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(publish)
+                    .header("Origin", "https://app.example").header("Access-Control-Request-Method", "POST")
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(preflight.statusCode()).isEqualTo(204);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example");
+            HttpResponse<String> big = http.send(HttpRequest.newBuilder(publish)
+                    .POST(HttpRequest.BodyPublishers.ofString("\"" + "x".repeat(20) + "\"")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(big.statusCode()).isEqualTo(413);
+        }
+    }
+
+    @Test
+    void refusesABadHttpSettingNamingTheVariable() {
+        assertThatThrownBy(() -> Standalone.start("routes", Env.of(Map.of("PORT", "0", "ALLOWED_ORIGINS", "nope")),
+                ROUTES_ONLY)).hasMessageContaining("ALLOWED_ORIGINS");
     }
 }

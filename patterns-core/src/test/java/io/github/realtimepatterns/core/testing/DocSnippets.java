@@ -6,25 +6,34 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * Keeps the Java code of a docs page in step with compiled, executed test code.
+ * Keeps the Java code of a docs page in step with compiled, executed code.
  *
  * <p>In the markdown, every {@code ```java} block is preceded (blank lines allowed) by a marker line
- * {@code <!-- snippet: NAME -->}. In the Java source, snippet {@code NAME} is the lines between {@code //
+ * {@code <!-- snippet: NAME -->}. In a Java source, snippet {@code NAME} is the lines between {@code //
  * snippet: NAME} and {@code // end snippet: NAME}, dedented by their smallest indentation; marker lines of
- * other snippets inside a region are left out, so regions may nest. Relative paths resolve against the
- * working directory, which for surefire is the module's directory (docs are at {@code ../docs/PAGE.md}).
+ * other snippets inside a region are left out, so regions may nest. A name marked in several regions of one
+ * source is one snippet made of those parts, in source order: that is how a snippet shows the import lines
+ * it needs from the top of the file and then its code from a method. Import-only parts follow each other
+ * directly; any other two parts are joined by an empty line. A page may take its blocks from several
+ * sources (an example main and a test); relative paths resolve against the working directory, which for
+ * surefire is the module's directory (docs are at {@code ../docs/PAGE.md}).
  *
  * <pre>{@code
  * DocSnippets.assertDocMatches(Path.of("../docs/polling.md"),
- *         Path.of("src/test/java/io/github/realtimepatterns/polling/PollingDocsTest.java"));
+ *         Path.of("../examples/src/main/java/io/github/realtimepatterns/examples/PollingExample.java"));
  * }</pre>
+ *
+ * @see DocsPageContract
  */
 public final class DocSnippets {
 
@@ -42,17 +51,36 @@ public final class DocSnippets {
 
     /**
      * Fails listing every problem at once: a {@code ```java} block without a marker, a marker not followed
-     * by a {@code ```java} block, a marker whose snippet the source lacks, a block whose text differs from
-     * its snippet (both shown). Also fails when the page has no java block at all, which would make the
-     * check vacuous.
+     * by a {@code ```java} block, a marker whose snippet no source has, a block whose text differs from its
+     * snippet (both shown), a snippet of the sources that the page does not show (a stale marker), a name
+     * marked in two sources. Also fails when the page has no java block at all, which would make the check
+     * vacuous.
      */
-    public static void assertDocMatches(Path markdown, Path javaSource) {
+    public static void assertDocMatches(Path markdown, Path... javaSources) {
+        assertDocMatches(markdown, List.of(javaSources));
+    }
+
+    /** As {@link #assertDocMatches(Path, Path...)}, with the sources as a list. */
+    public static void assertDocMatches(Path markdown, List<Path> javaSources) {
         List<DocBlock> blocks = blocks(read(markdown));
-        Map<String, String> snippets = snippets(read(javaSource));
         List<String> problems = new ArrayList<>();
+        Map<String, String> snippets = new LinkedHashMap<>();
+        Map<String, Path> origin = new LinkedHashMap<>();
+        for (Path source : javaSources) {
+            snippets(read(source)).forEach((name, code) -> {
+                Path earlier = origin.putIfAbsent(name, source);
+                if (earlier != null) {
+                    problems.add("snippet '" + name + "' is marked in both " + earlier + " and " + source);
+                } else {
+                    snippets.put(name, code);
+                }
+            });
+        }
+        String sources = javaSources.stream().map(Path::toString).collect(Collectors.joining(", "));
         if (blocks.isEmpty()) {
             problems.add(markdown + " has no ```java block");
         }
+        Set<String> shown = new HashSet<>();
         for (DocBlock block : blocks) {
             String where = markdown + ":" + block.line();
             if (block.name() == null) {
@@ -60,17 +88,24 @@ public final class DocSnippets {
                         + block.text());
                 continue;
             }
+            shown.add(block.name());
             if (block.text() == null) {
                 problems.add(where + ": marker '" + block.name() + "' is not followed by a ```java block");
                 continue;
             }
             String code = snippets.get(block.name());
             if (code == null) {
-                problems.add(where + ": snippet '" + block.name() + "' is not in " + javaSource
+                problems.add(where + ": snippet '" + block.name() + "' is not in " + sources
                         + " (mark it with // snippet: " + block.name() + " ... // end snippet: " + block.name() + ")");
             } else if (!code.equals(block.text())) {
-                problems.add(where + ": snippet '" + block.name() + "' differs from " + javaSource
+                problems.add(where + ": snippet '" + block.name() + "' differs from " + origin.get(block.name())
                         + "\n--- doc:\n" + block.text() + "\n--- code:\n" + code + "\n---");
+            }
+        }
+        for (String name : snippets.keySet()) {
+            if (!shown.contains(name)) {
+                problems.add("snippet '" + name + "' of " + origin.get(name) + " is not shown in " + markdown
+                        + " (add <!-- snippet: " + name + " --> and its ```java block, or remove the markers)");
             }
         }
         if (!problems.isEmpty()) {
@@ -119,9 +154,9 @@ public final class DocSnippets {
         return blocks;
     }
 
-    /** Every complete snippet region of a source, by name, dedented. */
+    /** Every snippet of a source, by name, in order of first marking: its regions, each dedented, joined. */
     static Map<String, String> snippets(List<String> lines) {
-        Map<String, String> snippets = new LinkedHashMap<>();
+        Map<String, List<String>> parts = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             Matcher start = CODE_START.matcher(lines.get(i));
             if (!start.matches()) {
@@ -144,11 +179,24 @@ public final class DocSnippets {
             if (!ended) {
                 throw new AssertionError("snippet '" + name + "' has no // end snippet: " + name);
             }
-            if (snippets.put(name, dedent(body)) != null) {
-                throw new AssertionError("snippet '" + name + "' is marked twice");
-            }
+            parts.computeIfAbsent(name, n -> new ArrayList<>()).add(dedent(body));
         }
+        Map<String, String> snippets = new LinkedHashMap<>();
+        parts.forEach((name, list) -> snippets.put(name, join(list)));
         return snippets;
+    }
+
+    /** Import-only parts follow each other directly; other parts are set apart by an empty line. */
+    private static String join(List<String> parts) {
+        StringBuilder out = new StringBuilder(parts.get(0));
+        for (int i = 1; i < parts.size(); i++) {
+            out.append(importsOnly(parts.get(i - 1)) && importsOnly(parts.get(i)) ? "\n" : "\n\n").append(parts.get(i));
+        }
+        return out.toString();
+    }
+
+    private static boolean importsOnly(String part) {
+        return part.lines().filter(l -> !l.isBlank()).allMatch(l -> l.startsWith("import "));
     }
 
     private static String dedent(List<String> body) {

@@ -24,7 +24,8 @@ public final class BenchServer {
     /** {@code args[0]}: the poll interval, like {@code 500ms}. */
     public static void main(String[] args) throws Exception {
         MessageStore store = MessageStores.h2InMemory();
-        SseDbPollingHandler handler = SseDbPolling.builder(store).pollInterval(Env.parseDuration(args[0])).build();
+        StorePoller poller = StorePoller.builder(store).interval(Env.parseDuration(args[0])).build();
+        SseDbPollingHandler handler = SseDbPolling.builder(store).changeSource(poller).build();
         PatternServer server = PatternServer.start(handler, 0);
         System.out.println("PORT " + server.port());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -42,11 +43,12 @@ public final class BenchServer {
                     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
                     System.out.println("STATS " + ManagementFactory.getThreadMXBean().getThreadCount()
                             + " " + handler.openStreams() + " " + store.queryCount()
-                            + " " + ((StorePoller) handler.service().changeSource()).pollCount()
+                            + " " + poller.pollCount()
                             + " " + os.getProcessCpuTime());
                 }
                 case "quit" -> {
                     server.close();
+                    poller.close();
                     store.close();
                     System.out.println("BYE");
                     return;

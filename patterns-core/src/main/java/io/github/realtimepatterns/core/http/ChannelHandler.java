@@ -1,0 +1,15 @@
+package io.github.realtimepatterns.core.http;
+
+import io.undertow.server.HttpServerExchange;
+
+/**
+ * A transport's part of a channel route, after the {@link RequestEntry} has opened the request: it gets
+ * the exchange and the parsed {@link ChannelRequest}. Called on the IO thread that called the entry; may
+ * dispatch. Whatever it throws is answered as a problem ({@link Exchanges#fail}).
+ */
+@FunctionalInterface
+public interface ChannelHandler {
+
+    /** Serves {@code request} on {@code exchange}. */
+    void handleRequest(HttpServerExchange exchange, ChannelRequest request) throws Exception;
+}
