@@ -2,6 +2,7 @@ package io.github.realtimepatterns.longpollingbroker;
 
 import io.github.realtimepatterns.core.broker.Broker;
 import io.github.realtimepatterns.core.broker.RedisBroker;
+import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.store.MessageStore;
 import io.github.realtimepatterns.core.store.MessageStores;
@@ -81,6 +82,7 @@ public final class LongPollingBroker {
         private final Broker broker;
         private final String jdbcUrl;
         private final String redisUrl;
+        private ChangeSource changeSource;
         private HttpSettings settings = HttpSettings.DEFAULTS;
         private Duration timeout = Duration.ofSeconds(25);
         private Duration maxTimeout = Duration.ofSeconds(60);
@@ -92,6 +94,15 @@ public final class LongPollingBroker {
             this.broker = broker;
             this.jdbcUrl = jdbcUrl;
             this.redisUrl = redisUrl;
+        }
+
+        /**
+         * Where the node's parked polls are woken from when it is not the broker (a {@code StorePoller}, say);
+         * publishes are still announced through the broker. Not closed by the handler.
+         */
+        public Builder changeSource(ChangeSource changeSource) {
+            this.changeSource = Objects.requireNonNull(changeSource, "changeSource");
+            return this;
         }
 
         /** Limits, allowed origins and the authorizer (default {@link HttpSettings#DEFAULTS}). */
@@ -164,6 +175,9 @@ public final class LongPollingBroker {
                         .sweepInterval(sweepInterval);
                 if (hubThreads > 0) {
                     inner.hubThreads(hubThreads);
+                }
+                if (changeSource != null) {
+                    inner.changeSource(changeSource);
                 }
                 return new LongPollingBrokerHandler(inner.build(), b, settings, owned);
             } catch (RuntimeException e) {

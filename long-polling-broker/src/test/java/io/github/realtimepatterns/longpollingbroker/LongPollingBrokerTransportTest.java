@@ -1,6 +1,7 @@
 package io.github.realtimepatterns.longpollingbroker;
 
-import io.github.realtimepatterns.core.broker.InJvmBroker;
+import io.github.realtimepatterns.core.broker.Broker;
+import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.client.RealtimeClient;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
@@ -10,18 +11,14 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
-/** One node of the pattern (an in-JVM broker stands in for Redis) passes the shared transport contract. */
+/** One node of the pattern passes the shared transport contract over every change source. */
 class LongPollingBrokerTransportTest extends TransportContract {
 
     @Override
-    protected RealtimeHandler newHandler(MessageStore store) {
-        return LongPollingBroker.builder(store, new InJvmBroker()).timeout(Duration.ofSeconds(5)).build();
-    }
-
-    @Override
-    protected RealtimeHandler newHandler(MessageStore store, HttpSettings settings) {
-        return LongPollingBroker.builder(store, new InJvmBroker()).settings(settings).timeout(Duration.ofSeconds(5))
-                .build();
+    protected RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource,
+                                         HttpSettings settings) {
+        return LongPollingBroker.builder(store, broker).changeSource(changeSource).settings(settings)
+                .timeout(Duration.ofSeconds(5)).build();
     }
 
     @Override

@@ -1,10 +1,12 @@
 package io.github.realtimepatterns.longpolling;
 
 import io.github.realtimepatterns.core.Cursor;
-import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.StoreException;
 import io.github.realtimepatterns.core.WireJson;
+import io.github.realtimepatterns.core.connection.DisconnectWatch;
+import io.github.realtimepatterns.core.connection.EncodeCache;
+import io.github.realtimepatterns.core.connection.WireFormat;
 import io.github.realtimepatterns.core.http.ChannelRequest;
 import io.github.realtimepatterns.core.http.Exchanges;
 import io.github.realtimepatterns.core.http.HttpSettings;
@@ -12,55 +14,41 @@ import io.github.realtimepatterns.core.http.Problems;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.RealtimeRoutes;
 import io.github.realtimepatterns.core.http.RequestEntry;
-import io.github.realtimepatterns.core.hub.HubSubscription;
-import io.github.realtimepatterns.core.hub.Subscriber;
 import io.github.realtimepatterns.core.service.RealtimeService;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.ServerConnection;
-import io.undertow.server.protocol.http.HttpServerConnection;
-import io.undertow.connector.PooledByteBuffer;
-import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import org.xnio.ChannelListener;
-import org.xnio.IoUtils;
-import org.xnio.XnioExecutor;
-import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /**
  * The mountable handler of the long-polling pattern, built by {@link LongPolling#builder}. Thread-safe.
  *
- * <p>A poll with {@code wait > 0} is parked without a thread: the exchange is dispatched to no executor
- * (it stays open when the handler returns), a {@link io.github.realtimepatterns.core.hub.ChannelHub}
- * subscription waits for the channel's next batch, the XNIO timer of the exchange's IO thread ends the
- * wait, and a close listener on the connection removes it as soon as the client goes away. The hub
- * registers the waiter before it reads the store, so a message published between the read and the park
- * is never missed. Each parked request is answered exactly once: with the first batch after its cursor
- * (up to {@code limit}), with an empty answer at its cursor on timeout or {@link #close()}.
- *
- * <p>A poll whose cursor is behind what the hub already holds in memory (the usual case for a client
- * asking again right after an answer while messages keep coming) is not parked at all: it is answered on
- * its IO thread from {@link io.github.realtimepatterns.core.hub.ChannelHub#readRecent}, with no timer, no
- * subscription and no thread hop. Answers are encoded once per distinct batch and reused as bytes.
+ * <p>Every poll is one {@link RealtimeService#next} call: "the next messages after this cursor, waiting up
+ * to this long". A poll behind what the node holds in memory (the usual case for a client asking again
+ * right after an answer while messages keep coming) is answered on its IO thread at once. Any other poll
+ * is parked without a thread: the exchange is dispatched to no executor (it stays open when the handler
+ * returns), the hub waits for the channel's next batch and ends the wait on its timer, and a
+ * {@link DisconnectWatch} cancels the wait as soon as the client goes away. The hub registers the waiter
+ * before it reads the store, so a message published between the read and the park is never missed. Each
+ * poll is answered exactly once: with the first batch after its cursor (up to {@code limit}), or empty at
+ * its cursor on timeout or {@link #close()}. Answers are encoded once per batch ({@link EncodeCache}) and
+ * shared as bytes by every poll that gets the same batch.
  */
 public final class LongPollingHandler implements RealtimeHandler {
 
     private static final System.Logger LOG = System.getLogger(LongPollingHandler.class.getName());
-    private static final AttachmentKey<ConnectionWatch> WATCH = AttachmentKey.create(ConnectionWatch.class);
-    /** Most bytes of encoded answers kept for reuse. */
-    private static final long ENCODED_BYTES = 4 << 20;
+    /** The wire format of an answer: the read result as JSON. */
+    private static final WireFormat ANSWER = batch -> ByteBuffer.wrap(
+            WireJson.readResult(batch).getBytes(StandardCharsets.UTF_8));
 
     private final RealtimeService service;
     private final RequestEntry entry;
@@ -68,10 +56,7 @@ public final class LongPollingHandler implements RealtimeHandler {
     private final long maxWaitMillis;
     private final HttpHandler routes;
     private final Set<Parked> parked = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile Encoded lastEncoded;
-    private final ConcurrentHashMap<AnswerKey, byte[]> encoded = new ConcurrentHashMap<>();
-    private final AtomicLong encodedBytes = new AtomicLong();
+    private final EncodeCache encoded = new EncodeCache();
     private final LongAdder answeredAtOnce = new LongAdder();
     private final LongAdder woken = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
@@ -115,14 +100,14 @@ public final class LongPollingHandler implements RealtimeHandler {
     }
 
     /**
-     * Parked requests whose join is done and that now wait for a message or their timeout: the
-     * {@link #parkedCount()} minus those still being joined (their first read of the store or the hub).
+     * Parked requests whose read is done and that now wait for a message or their timeout: the
+     * {@link #parkedCount()} minus those whose first read of the store or the hub is still running.
      */
     public int waitingCount() {
-        return waiting.get();
+        return service.waitingCount();
     }
 
-    /** Parked requests answered because a message arrived, since start. */
+    /** Parked requests answered with messages after they waited (for a publish or a store read), since start. */
     public long wokenCount() {
         return woken.sum();
     }
@@ -138,19 +123,15 @@ public final class LongPollingHandler implements RealtimeHandler {
     }
 
     /**
-     * Answers every parked request (empty, at its cursor; from a store read for one whose join read had
-     * not landed yet),
-     * then closes the service this handler created. New polls get 503. Idempotent.
+     * Answers every parked request (empty, at its cursor), then closes the service this handler created.
+     * New polls get 503. Idempotent.
      */
     @Override
     public void close() {
         if (!entry.startClosing()) {
             return;
         }
-        for (Parked p : List.copyOf(parked)) {
-            p.shutdown(true);
-        }
-        service.close();
+        service.close(); // its hub answers every waiting next(), and so every parked request
     }
 
     private void poll(HttpServerExchange exchange, ChannelRequest request) {
@@ -158,23 +139,22 @@ public final class LongPollingHandler implements RealtimeHandler {
         Cursor cursor = request.cursor();
         int limit = request.limit();
         long waitMillis = waitMillis(Exchanges.query(exchange, "wait"));
-        ReadResult ready = service.readRecent(channel, cursor, limit);
-        if (ready != null && !ready.messages().isEmpty()) {
+        CompletableFuture<ReadResult> answer;
+        try {
+            answer = service.next(channel, cursor, limit, Duration.ofMillis(waitMillis)).toCompletableFuture();
+        } catch (IllegalStateException e) {
+            Problems.send(exchange, 503, null, "the server is shutting down; retry later");
+            return;
+        }
+        if (answer.isDone() && !answer.isCompletedExceptionally()) {
             // Behind the head the hub knows: answered here from memory, nothing to park or read.
             answeredAtOnce.increment();
-            sendJson(exchange, json(ready));
+            sendJson(exchange, encoded.encode(answer.join(), ANSWER));
             return;
         }
-        if (waitMillis == 0) {
-            Exchanges.dispatch(exchange, () -> {
-                answeredAtOnce.increment();
-                Exchanges.sendJson(exchange, 200, WireJson.readResult(service.read(channel, cursor, limit)));
-            });
-            return;
-        }
+        Parked p = new Parked(exchange, answer, waitMillis == 0);
         // No executor: the exchange stays open after this handler returns and no thread waits for it.
-        exchange.dispatch(SameThreadExecutor.INSTANCE,
-                () -> Exchanges.guarded(exchange, () -> park(exchange, channel, cursor, limit, waitMillis)));
+        exchange.dispatch(SameThreadExecutor.INSTANCE, p::start);
     }
 
     /** The hold asked for, in milliseconds: {@code wait} seconds, capped at the maximum; absent: the default. */
@@ -189,308 +169,84 @@ public final class LongPollingHandler implements RealtimeHandler {
         return seconds > maxWaitMillis / 1000 ? maxWaitMillis : Math.min(seconds * 1000, maxWaitMillis);
     }
 
-    private void park(HttpServerExchange exchange, String channel, Cursor cursor, int limit, long waitMillis) {
-        Parked p = new Parked(exchange, channel, cursor, limit);
-        parked.add(p);
-        ConnectionWatch watch = exchange.getConnection().getAttachment(WATCH);
-        if (watch == null) {
-            // One listener per connection (not per request): keep-alive connections carry many polls.
-            watch = new ConnectionWatch();
-            exchange.getConnection().putAttachment(WATCH, watch);
-            exchange.getConnection().addCloseListener(watch);
-        }
-        watch.current = p;
-        p.watchForEof();
-        p.timer = exchange.getIoThread().executeAfter(p::timeout, waitMillis, TimeUnit.MILLISECONDS);
-        if (!exchange.getConnection().isOpen()) {
-            p.disconnected();
-            return;
-        }
-        try {
-            p.subscription = service.subscribe(channel, cursor, p);
-        } catch (IllegalStateException e) {
-            p.fail(503, "the server is shutting down; retry later");
-            return;
-        }
-        if (p.done.get()) {
-            p.subscription.close();
-        }
-        if (entry.isClosing()) {
-            p.shutdown(false);
-        }
-    }
-
-    /**
-     * The answer's JSON as UTF-8. One publish wakes every waiter of a channel with the same batch instance,
-     * so the last one encoded is kept: ten thousand waiters cost one encoding, not ten thousand. Polls
-     * answered from memory get equal batches in new instances; those are found by what identifies their
-     * content (epoch and ids), in a cache cleared whenever it grows past {@link #ENCODED_BYTES}.
-     */
-    private byte[] json(ReadResult result) {
-        Encoded last = lastEncoded;
-        if (last != null && last.result == result) {
-            return last.json;
-        }
-        AnswerKey key = AnswerKey.of(result);
-        byte[] json = key == null ? null : encoded.get(key);
-        if (json == null) {
-            json = WireJson.readResult(result).getBytes(StandardCharsets.UTF_8);
-            if (key != null) {
-                if (encodedBytes.addAndGet(json.length) > ENCODED_BYTES) {
-                    encoded.clear();
-                    encodedBytes.set(json.length);
-                }
-                encoded.put(key, json);
-            }
-        }
-        lastEncoded = new Encoded(result, json);
-        return json;
-    }
-
-    private static void sendJson(HttpServerExchange exchange, byte[] json) {
+    private static void sendJson(HttpServerExchange exchange, ByteBuffer json) {
         exchange.setStatusCode(200);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
-        exchange.getResponseSender().send(ByteBuffer.wrap(json));
+        exchange.getResponseSender().send(json.duplicate());
     }
 
-    private record Encoded(ReadResult result, byte[] json) {
-    }
-
-    /**
-     * What fixes the content of an honoured, non-empty batch: stored messages never change, so the same
-     * epoch, ids and flags always encode alike.
-     */
-    private record AnswerKey(String epoch, long first, long last, int count, long cursor, boolean hasMore) {
-        static AnswerKey of(ReadResult r) {
-            if (r.messages().isEmpty() || !r.honoured()) {
-                return null;
-            }
-            List<Message> m = r.messages();
-            return new AnswerKey(r.epoch(), m.get(0).id(), m.get(m.size() - 1).id(), m.size(), r.cursor(), r.hasMore());
-        }
-    }
-
-    /** The request parked on a connection now, so that the connection's close removes it. */
-    private static final class ConnectionWatch implements ServerConnection.CloseListener {
-        volatile Parked current;
-
-        @Override
-        public void closed(ServerConnection connection) {
-            Parked p = current;
-            current = null;
-            if (p != null) {
-                p.disconnected();
-            }
-        }
-    }
-
-    /** One parked request: answered once, by a batch, its timer, a shutdown or its client leaving. */
-    private final class Parked implements Subscriber {
+    /** One request waiting for its answer: answered once, by the hub's answer or its client leaving. */
+    private final class Parked {
         final HttpServerExchange exchange;
-        final String channel;
-        final Cursor cursor;
-        final int limit;
+        final CompletableFuture<ReadResult> answer;
+        final boolean plainRead;
         final AtomicBoolean done = new AtomicBoolean();
-        final AtomicBoolean waitingCounted = new AtomicBoolean();
-        volatile HubSubscription subscription;
-        volatile XnioExecutor.Key timer;
-        private ChannelListener<? super ConduitStreamSourceChannel> httpReadListener; // IO thread only
-        private boolean joined; // guarded by this
-        private boolean expired; // guarded by this
+        private DisconnectWatch watch; // IO thread only
 
-        Parked(HttpServerExchange exchange, String channel, Cursor cursor, int limit) {
+        Parked(HttpServerExchange exchange, CompletableFuture<ReadResult> answer, boolean plainRead) {
             this.exchange = exchange;
-            this.channel = channel;
-            this.cursor = cursor;
-            this.limit = limit;
+            this.answer = answer;
+            this.plainRead = plainRead;
         }
 
-        @Override
-        public void onBatch(ReadResult batch) {
-            boolean first;
-            boolean late;
-            synchronized (this) {
-                first = !joined;
-                joined = true;
-                late = expired;
+        /** On the exchange's IO thread, once the handler has returned. */
+        void start() {
+            if (!plainRead) { // a read without wait is not held: nothing to count or watch
+                parked.add(this);
+                watch = DisconnectWatch.start(exchange, this::disconnected);
             }
-            boolean news = !batch.messages().isEmpty() || !batch.honoured();
-            if (first && !news && !late && waitingCounted.compareAndSet(false, true)) {
-                waiting.incrementAndGet();
-                if (done.get() && waitingCounted.compareAndSet(true, false)) {
-                    waiting.decrementAndGet(); // answered meanwhile: finish() ran before the count
-                }
-            }
-            if (news) {
-                if (finish(first ? answeredAtOnce : woken)) {
-                    send(batch.limitTo(limit));
-                }
-            } else if (late && finish(timedOut)) {
-                send(batch);
-            }
-        }
-
-        @Override
-        public void onClose(Throwable cause) {
-            if (cause instanceof StoreException) {
-                fail(503, "the message store is unavailable; retry later");
-            } else if (cause != null) {
-                fail(500, "internal error");
-            } else {
-                shutdown(true);
-            }
-        }
-
-        /**
-         * Undertow does not read a connection while its request is being handled, so a client that goes
-         * away is not noticed until a write fails. Reading it while parked sees the end of stream at
-         * once; the close then fires the connection's close listener. Runs on the IO thread.
-         */
-        void watchForEof() {
-            ConduitStreamSourceChannel source = source();
-            if (source == null) {
-                return; // not an HTTP/1.1 connection: its close listener still fires when Undertow notices
-            }
-            httpReadListener = source.getReadListener();
-            source.getReadSetter().set(this::readable);
-            source.resumeReads();
-        }
-
-        private void readable(ConduitStreamSourceChannel source) {
-            ServerConnection connection = exchange.getConnection();
-            PooledByteBuffer pooled = connection.getByteBufferPool().allocate();
-            boolean handedBack = false;
-            try {
-                int n = source.read(pooled.getBuffer());
-                if (n < 0) {
-                    source.suspendReads();
-                    IoUtils.safeClose(connection);
-                } else if (n > 0) {
-                    // A pipelined next request: give its bytes back to Undertow and stop watching.
-                    source.suspendReads();
-                    pooled.getBuffer().flip();
-                    ((HttpServerConnection) connection).ungetRequestBytes(pooled);
-                    handedBack = true;
-                }
-            } catch (IOException e) {
-                IoUtils.safeClose(connection);
-            } finally {
-                if (!handedBack) {
-                    pooled.close();
-                }
-            }
-        }
-
-        private ConduitStreamSourceChannel source() {
-            return exchange.getConnection() instanceof HttpServerConnection http
-                    ? http.getChannel().getSourceChannel() : null;
-        }
-
-        /** Gives the connection's reads back to Undertow before answering, for the next request. IO thread. */
-        private void stopWatching() {
-            if (httpReadListener != null) {
-                ConduitStreamSourceChannel source = source();
-                source.suspendReads();
-                source.getReadSetter().set(httpReadListener);
-                httpReadListener = null;
-            }
-        }
-
-        void timeout() {
-            synchronized (this) {
-                if (!joined) {
-                    expired = true; // the join read answers as soon as it lands
-                    return;
-                }
-            }
-            if (finish(timedOut)) {
-                send(emptyAtPosition());
-            }
-        }
-
-        /**
-         * Answers for a shutdown: empty at the position once the join read is known; before that, from a
-         * read of the store when {@code mayRead} (never on an IO thread), else 503.
-         */
-        void shutdown(boolean mayRead) {
-            boolean known;
-            synchronized (this) {
-                known = joined;
-            }
-            if (known) {
-                if (finish(null)) {
-                    send(emptyAtPosition());
-                }
-                return;
-            }
-            if (!mayRead) {
-                fail(503, "the server is shutting down; retry later");
-                return;
-            }
-            ReadResult now;
-            try {
-                now = service.read(channel, cursor, limit);
-            } catch (RuntimeException e) {
-                fail(503, "the server is shutting down; retry later");
-                return;
-            }
-            if (finish(null)) {
-                send(now);
-            }
+            answer.whenComplete(this::answered);
         }
 
         void disconnected() {
-            finish(disconnected);
-        }
-
-        void fail(int status, String detail) {
-            if (finish(null)) {
-                onIoThread(() -> Problems.send(exchange, status, null, detail));
+            if (done.compareAndSet(false, true)) {
+                parked.remove(this);
+                disconnected.increment();
+                answer.cancel(false); // the hub releases the wait at once
             }
         }
 
-        /**
-         * Claims the one answer, counts it under {@code outcome} (when not null) and releases the timer,
-         * the hub subscription and the gauge, in that order so that the gauge never leads the counters.
-         */
-        private boolean finish(LongAdder outcome) {
+        /** The hub's answer, on whichever thread completed it; the write goes to the IO thread. */
+        void answered(ReadResult result, Throwable error) {
             if (!done.compareAndSet(false, true)) {
-                return false;
-            }
-            if (outcome != null) {
-                outcome.increment();
-            }
-            if (waitingCounted.compareAndSet(true, false)) {
-                waiting.decrementAndGet();
+                return;
             }
             parked.remove(this);
-            XnioExecutor.Key t = timer;
-            if (t != null) {
-                t.remove();
+            if (error == null) {
+                count(result);
+                ByteBuffer json = encoded.encode(result, ANSWER);
+                onIoThread(() -> sendJson(exchange, json));
+                return;
             }
-            HubSubscription s = subscription;
-            if (s != null) {
-                s.close();
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof StoreException) {
+                onIoThread(() -> Problems.send(exchange, 503, null, "the message store is unavailable; retry later"));
+            } else if (cause instanceof IllegalStateException) {
+                onIoThread(() -> Problems.send(exchange, 503, null, "the server is shutting down; retry later"));
+            } else {
+                LOG.log(System.Logger.Level.ERROR, "a parked poll failed", cause);
+                onIoThread(() -> Problems.send(exchange, 500, null, "internal error"));
             }
-            return true;
         }
 
-        private ReadResult emptyAtPosition() {
-            HubSubscription s = subscription;
-            Cursor at = s != null ? s.position() : cursor;
-            return ReadResult.empty(at.epoch(), Math.max(0, at.after()));
-        }
-
-        private void send(ReadResult result) {
-            byte[] json = json(result);
-            onIoThread(() -> sendJson(exchange, json));
+        private void count(ReadResult result) {
+            boolean news = !result.messages().isEmpty() || !result.honoured();
+            if (plainRead) {
+                answeredAtOnce.increment();
+            } else if (news) {
+                woken.increment();
+            } else if (!entry.isClosing()) {
+                timedOut.increment();
+            }
         }
 
         private void onIoThread(Runnable write) {
             exchange.getIoThread().execute(() -> {
+                if (watch != null) {
+                    watch.stop(); // the connection's reads go back to Undertow for the next request
+                }
                 if (!exchange.isComplete() && exchange.getConnection().isOpen()) {
-                    stopWatching();
                     try {
                         write.run();
                     } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package io.github.realtimepatterns.longpolling;
 
+import io.github.realtimepatterns.core.broker.Broker;
+import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.client.RealtimeClient;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
@@ -8,17 +10,14 @@ import io.github.realtimepatterns.core.store.MessageStore;
 import java.net.URI;
 import java.time.Duration;
 
-/** The long-polling transport passes the shared transport contract. */
+/** The long-polling transport passes the shared transport contract over every change source. */
 class LongPollingTransportTest extends TransportContract {
 
     @Override
-    protected RealtimeHandler newHandler(MessageStore store) {
-        return LongPolling.builder(store).timeout(Duration.ofSeconds(5)).build();
-    }
-
-    @Override
-    protected RealtimeHandler newHandler(MessageStore store, HttpSettings settings) {
-        return LongPolling.builder(store).settings(settings).timeout(Duration.ofSeconds(5)).build();
+    protected RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource,
+                                         HttpSettings settings) {
+        return LongPolling.builder(store).broker(broker).changeSource(changeSource).settings(settings)
+                .timeout(Duration.ofSeconds(5)).build();
     }
 
     @Override

@@ -19,6 +19,10 @@ import java.util.Objects;
  * &limit=N&epoch=E} (answers at once, with an {@code ETag}; {@code If-None-Match} gets {@code 304} when
  * nothing is new), {@code POST /channels/{c}/messages}, {@code GET /health}, {@code GET /metrics},
  * {@code GET /realtime/polling.js}.
+ *
+ * <p>Unlike the other patterns' builders this one has no {@code changeSource}: a poll is answered at once
+ * from the store, so nothing on the server waits to be woken. Its {@link Builder#broker} only announces
+ * publishes to patterns mounted beside it.
  */
 public final class Polling {
 

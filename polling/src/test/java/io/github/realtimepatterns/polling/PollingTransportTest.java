@@ -1,5 +1,7 @@
 package io.github.realtimepatterns.polling;
 
+import io.github.realtimepatterns.core.broker.Broker;
+import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.client.RealtimeClient;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
@@ -7,18 +9,19 @@ import io.github.realtimepatterns.core.http.TransportContract;
 import io.github.realtimepatterns.core.store.MessageStore;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
-/** The polling transport passes the shared transport contract. */
+/** The polling transport passes the shared transport contract, once: a poll waits for no change source. */
 class PollingTransportTest extends TransportContract {
 
-    @Override
-    protected RealtimeHandler newHandler(MessageStore store) {
-        return Polling.builder(store).build();
+    protected static List<ChangeSourceKind> changeSourceKinds() {
+        return List.of(ChangeSourceKind.NONE);
     }
 
     @Override
-    protected RealtimeHandler newHandler(MessageStore store, HttpSettings settings) {
-        return Polling.builder(store).settings(settings).build();
+    protected RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource,
+                                         HttpSettings settings) {
+        return Polling.builder(store).broker(broker).settings(settings).build();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.github.realtimepatterns.ssedbpolling;
 
 import io.github.realtimepatterns.core.broker.Broker;
 import io.github.realtimepatterns.core.change.ChangeSource;
+import io.github.realtimepatterns.core.connection.SendLimits;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.store.MessageStore;
 import java.time.Duration;
@@ -43,9 +44,7 @@ public final class SseDbPolling {
         Duration pollInterval = Duration.ofMillis(500);
         Duration heartbeat = Duration.ofSeconds(15);
         Duration retry = Duration.ofSeconds(2);
-        Duration stallTimeout = Duration.ofSeconds(30);
-        int maxQueuedMessages = 1024;
-        long maxQueuedBytes = 1024 * 1024;
+        SendLimits sendLimits = SendLimits.of(512, 512 * 1024, 1024, 1024 * 1024, Duration.ofSeconds(30));
         HttpSettings settings = HttpSettings.DEFAULTS;
         Broker broker;
         ChangeSource changeSource;
@@ -74,31 +73,34 @@ public final class SseDbPolling {
         }
 
         /**
-         * Most messages waiting for one client's socket (default 1024). At half of it the client is paused
-         * (new messages wait in the store, not in memory); a stream found past it when more arrives is cut
-         * off and its client resumes from its cursor. One hub batch (256 messages) may pass the high-water
-         * mark before the pause takes effect.
+         * The send queue's high-water mark, per stream: when the queue holds this many messages or bytes,
+         * the stream's subscription pauses (new messages wait in the database, not in memory) until it
+         * drains to the low-water mark (default 512 messages, 512 KiB).
          */
-        public Builder maxQueuedMessages(int messages) {
-            if (messages < 2) {
-                throw new IllegalArgumentException("maxQueuedMessages must be >= 2 but was " + messages);
-            }
-            this.maxQueuedMessages = messages;
+        public Builder highWater(int messages, long bytes) {
+            this.sendLimits = sendLimits.withHighWater(messages, bytes);
             return this;
         }
 
-        /** Most bytes waiting for one client's socket (default 1 MiB); paused at half, cut off past it, as above. */
-        public Builder maxQueuedBytes(long bytes) {
-            if (bytes < 1024) {
-                throw new IllegalArgumentException("maxQueuedBytes must be >= 1024 but was " + bytes);
-            }
-            this.maxQueuedBytes = bytes;
+        /** Where a paused stream resumes: the queue drained to this (default half the high water). */
+        public Builder lowWater(int messages, long bytes) {
+            this.sendLimits = sendLimits.withLowWater(messages, bytes);
             return this;
         }
 
-        /** A client whose socket takes no byte for this long while events wait is cut off (default 30 s). */
+        /**
+         * The send queue's hard bound, per stream: a batch that finds the queue past it ends the stream, and
+         * the client resumes from its cursor (default 1024 messages, 1 MiB). A batch is queued whole (up to
+         * 256 messages), so the queue may pass it by one batch; must be at least the high water.
+         */
+        public Builder maxQueued(int messages, long bytes) {
+            this.sendLimits = sendLimits.withMaxQueued(messages, bytes);
+            return this;
+        }
+
+        /** A stream whose socket takes no byte for this long while events wait is ended (default 30 s). */
         public Builder stallTimeout(Duration timeout) {
-            this.stallTimeout = positive("stallTimeout", timeout);
+            this.sendLimits = sendLimits.withStallTimeout(timeout);
             return this;
         }
 
@@ -132,7 +134,12 @@ public final class SseDbPolling {
             return this;
         }
 
-        /** The handler, with its change source and heartbeat started. */
+        /**
+         * The handler, with its change source and heartbeat started.
+         *
+         * @throws IllegalArgumentException when the send limits do not fit together (low water, high water,
+         *         max queued)
+         */
         public SseDbPollingHandler build() {
             return new SseDbPollingHandler(this);
         }

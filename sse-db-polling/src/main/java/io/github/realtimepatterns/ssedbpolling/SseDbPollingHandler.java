@@ -3,6 +3,8 @@ package io.github.realtimepatterns.ssedbpolling;
 import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.change.StorePoller;
+import io.github.realtimepatterns.core.connection.EncodeCache;
+import io.github.realtimepatterns.core.connection.Outboxes;
 import io.github.realtimepatterns.core.http.ChannelRequest;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
 import io.github.realtimepatterns.core.http.RealtimeRoutes;
@@ -14,7 +16,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -41,10 +42,9 @@ public final class SseDbPollingHandler implements RealtimeHandler {
     private final RealtimeService service;
     private final RequestEntry entry;
     private final HttpHandler routes;
-    private final SseEvents events = new SseEvents();
-    private final IoWakeups wakeups = new IoWakeups();
+    private final EncodeCache encoded = new EncodeCache();
     private final StreamOwner owner = new StreamOwner();
-    private final EventStream.StreamLimits limits;
+    private final Outboxes outboxes;
     private final Duration retry;
     private final Duration heartbeat;
     private final Duration pollInterval;
@@ -59,7 +59,7 @@ public final class SseDbPollingHandler implements RealtimeHandler {
         this.retry = b.retry;
         this.heartbeat = b.heartbeat;
         this.pollInterval = b.pollInterval;
-        this.limits = new EventStream.StreamLimits(b.maxQueuedMessages, b.maxQueuedBytes, b.stallTimeout.toNanos());
+        this.outboxes = new Outboxes(b.sendLimits);
         RealtimeService.Builder service = RealtimeService.builder(b.store).sweepInterval(b.sweepInterval);
         if (b.broker != null) {
             service.broker(b.broker);
@@ -116,7 +116,7 @@ public final class SseDbPollingHandler implements RealtimeHandler {
         return streams.size();
     }
 
-    /** Streams closed because their client could not keep up (queue bound or stall), since start. */
+    /** Streams closed because their client could not keep up (queue past its bound, or stalled), since start. */
     public long cutOffStreams() {
         return cutOff.sum() + stalled.sum();
     }
@@ -134,18 +134,13 @@ public final class SseDbPollingHandler implements RealtimeHandler {
     /** What streams need from the handler, kept off its public API. */
     private final class StreamOwner implements EventStream.Owner {
         @Override
-        public SseEvents events() {
-            return events;
+        public Outboxes outboxes() {
+            return outboxes;
         }
 
         @Override
-        public IoWakeups wakeups() {
-            return wakeups;
-        }
-
-        @Override
-        public EventStream.StreamLimits limits() {
-            return limits;
+        public EncodeCache encoded() {
+            return encoded;
         }
 
         @Override
@@ -173,12 +168,7 @@ public final class SseDbPollingHandler implements RealtimeHandler {
     private void start(EventStream stream, String channel, Cursor cursor) {
         streams.add(stream);
         opened.increment();
-        try {
-            stream.open(SseEvents.preamble(retry));
-        } catch (IOException e) {
-            stream.close(EventStream.End.WRITE_FAILED);
-            return;
-        }
+        stream.open(SseEvents.preamble(retry));
         if (entry.isClosing()) {
             stream.close(EventStream.End.SERVER);
             return;
@@ -195,10 +185,9 @@ public final class SseDbPollingHandler implements RealtimeHandler {
     }
 
     private void tick() {
-        long now = System.nanoTime();
         for (EventStream stream : streams) {
             try {
-                stream.tick(now);
+                stream.heartbeat();
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "heartbeat of a stream failed", e);
             }

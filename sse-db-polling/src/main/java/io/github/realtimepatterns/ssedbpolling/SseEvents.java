@@ -3,28 +3,25 @@ package io.github.realtimepatterns.ssedbpolling;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.WireJson;
+import io.github.realtimepatterns.core.connection.EncodeCache;
+import io.github.realtimepatterns.core.connection.WireFormat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Writes the event-stream frames of the wire protocol. Only a fixed set of event names, numeric ids and
  * one-line JSON ever reach the stream, so no payload can inject a field (TRAPS.md: SSE field injection).
  *
- * <p>A message is encoded once however many streams carry it: a small cache keyed by the message hands
- * every stream a read-only view of the same bytes. Thread-safe.
+ * <p>Stateless and thread-safe; message events are encoded once per batch through the handler's
+ * {@link EncodeCache}.
  */
 final class SseEvents {
 
     /** A comment line: keeps proxies from timing the stream out and makes a dead client's socket fail. */
     static final ByteBuffer HEARTBEAT = ByteBuffer.wrap(":\n\n".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
 
-    private static final int CACHE_SLOTS = 512;
-
-    private final AtomicReferenceArray<Encoded> cache = new AtomicReferenceArray<>(CACHE_SLOTS);
-
-    private record Encoded(Message message, ByteBuffer bytes) {
+    private SseEvents() {
     }
 
     /** The first bytes of every stream: the reconnect delay hint. */
@@ -64,18 +61,18 @@ final class SseEvents {
         return batch.cursor();
     }
 
-    /** {@code id: N / event: message / data: <message JSON>}, shared read-only; do not change its position. */
-    ByteBuffer message(Message message) {
-        int slot = Math.floorMod(message.channel().hashCode() * 31 + Long.hashCode(message.id()), CACHE_SLOTS);
-        Encoded hit = cache.get(slot);
-        if (hit != null && (hit.message == message || hit.message.equals(message))) {
-            return hit.bytes;
+    /**
+     * The message events of a batch, {@code id: N / event: message / data: <message JSON>} each, in one
+     * buffer: used through an {@link EncodeCache}, so a batch is encoded once however many streams carry it.
+     */
+    static final WireFormat MESSAGES = batch -> {
+        StringBuilder events = new StringBuilder(batch.messages().size() * 128);
+        for (Message m : batch.messages()) {
+            events.append("id: ").append(m.id()).append("\nevent: message\ndata: ")
+                    .append(oneLine(WireJson.message(m))).append("\n\n");
         }
-        ByteBuffer bytes = utf8("id: " + message.id() + "\nevent: message\ndata: "
-                + oneLine(WireJson.message(message)) + "\n\n").asReadOnlyBuffer();
-        cache.set(slot, new Encoded(message, bytes));
-        return bytes;
-    }
+        return utf8(events.toString());
+    };
 
     /**
      * JSON the store handed back is compact, so it has no raw line breaks; a row written by another program

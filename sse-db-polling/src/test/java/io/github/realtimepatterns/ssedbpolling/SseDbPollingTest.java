@@ -202,7 +202,7 @@ class SseDbPollingTest {
     void aClientThatNeverReadsIsCutOffAndOthersAreUnaffected() throws Exception {
         MessageStore store = keep(MessageStores.inMemory());
         SseDbPollingHandler handler = handler(SseDbPolling.builder(store)
-                .maxQueuedMessages(8).maxQueuedBytes(64 * 1024)
+                .highWater(4, 32 * 1024).maxQueued(8, 64 * 1024)
                 .heartbeat(Duration.ofMillis(200)).stallTimeout(Duration.ofSeconds(1)));
         PatternServer server = serve(handler);
         SseClient client = keep(SseClient.create(server.uri()));

@@ -1,5 +1,7 @@
 package io.github.realtimepatterns.ssedbpolling;
 
+import io.github.realtimepatterns.core.broker.Broker;
+import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.client.RealtimeClient;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
@@ -8,17 +10,13 @@ import io.github.realtimepatterns.core.store.MessageStore;
 import java.net.URI;
 import java.time.Duration;
 
-/** The transport contract, run over event streams with a short poll interval. */
+/** The transport contract, run over event streams and every change source. */
 class SseDbPollingTransportTest extends TransportContract {
 
     @Override
-    protected RealtimeHandler newHandler(MessageStore store) {
-        return SseDbPolling.builder(store).pollInterval(Duration.ofMillis(50)).heartbeat(Duration.ofSeconds(1)).build();
-    }
-
-    @Override
-    protected RealtimeHandler newHandler(MessageStore store, HttpSettings settings) {
-        return SseDbPolling.builder(store).settings(settings).pollInterval(Duration.ofMillis(50))
+    protected RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource,
+                                         HttpSettings settings) {
+        return SseDbPolling.builder(store).broker(broker).changeSource(changeSource).settings(settings)
                 .heartbeat(Duration.ofSeconds(1)).build();
     }
 

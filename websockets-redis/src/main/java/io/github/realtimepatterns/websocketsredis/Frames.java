@@ -3,65 +3,44 @@ package io.github.realtimepatterns.websocketsredis;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.WireJson;
+import io.github.realtimepatterns.core.connection.EncodeCache;
+import io.github.realtimepatterns.core.connection.WireFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The server's JSON text frames, encoded once as UTF-8 bytes. A message goes to every socket on the node in
- * the same batch object, so its frames are cached by batch identity and shared (each send takes a duplicate
- * of the buffer). Thread-safe.
+ * The server's frames: JSON text frames built whole (header and UTF-8 payload), unmasked, so the same
+ * bytes go to every socket; a batch's message frames are encoded once per node through the handler's
+ * {@link EncodeCache}. Stateless and thread-safe.
  */
 final class Frames {
 
-    private static final int SLOTS = 64;
-    /** Batches larger than this share one slot of their own, so the cache holds at most 64 x 256 KiB + one batch. */
-    private static final long SMALL_BATCH_BYTES = 256 * 1024;
-
-    private record Cached(ReadResult batch, ByteBuffer[] frames) {
-    }
-
-    /** The last batch encoded per slot (slot by channel hash): bounded, and no lock on the send path. */
-    private final AtomicReferenceArray<Cached> last = new AtomicReferenceArray<>(SLOTS);
-    private final AtomicReference<Cached> lastBig = new AtomicReference<>();
-
     /**
-     * The message frames of {@code batch}, encoded on first use and shared read-only: the hub hands the same
-     * batch instance to every subscriber of a channel (live and after a store read), so a node encodes each
-     * message once however many sockets get it. Callers send duplicates.
+     * The message frames of a batch, one after another in one read-only buffer in direct memory: it is
+     * written to every socket, and a heap buffer would be copied to a temporary direct one on each write.
+     * Used through an {@link EncodeCache}, so a batch is encoded once however many sockets get it.
      */
-    ByteBuffer[] messages(String channel, ReadResult batch) {
-        int slot = channel.hashCode() & (SLOTS - 1);
-        Cached c = last.get(slot);
-        if (c != null && c.batch == batch) {
-            return c.frames;
-        }
-        Cached big = lastBig.get();
-        if (big != null && big.batch == batch) {
-            return big.frames;
-        }
+    static final WireFormat MESSAGES = batch -> {
         ByteBuffer[] frames = new ByteBuffer[batch.messages().size()];
-        long bytes = 0;
+        int bytes = 0;
         for (int i = 0; i < frames.length; i++) {
             frames[i] = message(batch.messages().get(i));
             bytes += frames[i].remaining();
         }
-        if (bytes <= SMALL_BATCH_BYTES) {
-            last.set(slot, new Cached(batch, frames));
-        } else {
-            lastBig.set(new Cached(batch, frames));
+        ByteBuffer all = ByteBuffer.allocateDirect(bytes);
+        for (ByteBuffer frame : frames) {
+            all.put(frame);
         }
-        return frames;
+        return all.flip().asReadOnlyBuffer();
+    };
+
+    private Frames() {
     }
 
-    /**
-     * {@code {"type":"message","channel":..,"id":..,"data":..,"ts":..}}, read-only, in direct memory: it is
-     * written to every socket, and a heap buffer would be copied to a temporary direct one on each write.
-     */
+    /** {@code {"type":"message","channel":..,"id":..,"data":..,"ts":..}} as a whole text frame. */
     static ByteBuffer message(Message message) {
-        ByteBuffer heap = text(WireJson.write(out -> {
+        return text(WireJson.write(out -> {
             out.writeStartObject();
             out.writeStringField("type", "message");
             out.writeStringField("channel", message.channel());
@@ -71,7 +50,6 @@ final class Frames {
             out.writeStringField("ts", message.createdAt().toString());
             out.writeEndObject();
         }));
-        return ByteBuffer.allocateDirect(heap.remaining()).put(heap).flip().asReadOnlyBuffer();
     }
 
     /** {@code {"type":"reset","channel":..,"epoch":..,"cursor":..,"truncated":..}} for a batch not honoured. */

@@ -12,6 +12,7 @@ import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.RealtimeException;
 import io.github.realtimepatterns.core.StoreException;
 import io.github.realtimepatterns.core.WireJson;
+import io.github.realtimepatterns.core.connection.Outbox;
 import io.github.realtimepatterns.core.http.Authorizer;
 import io.github.realtimepatterns.core.hub.HubSubscription;
 import io.github.realtimepatterns.core.hub.Subscriber;
@@ -23,72 +24,48 @@ import io.undertow.websockets.core.StreamSourceFrameChannel;
 import io.undertow.websockets.core.WebSocketChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import org.xnio.ChannelListener;
-import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.Pooled;
 import org.xnio.StreamConnection;
-import org.xnio.conduits.ConduitStreamSinkChannel;
 
 /**
- * One open socket: its channel subscriptions (one hub subscription each), its bounded send queue, its
- * keepalive and the client frames it reads.
- *
- * <p>Every frame goes through one queue (a channel's frames all come from that channel's hub thread, so they
- * keep the hub's order) that the socket's IO thread writes to the connection in gathering writes, one per
- * wake-up, however many frames wait. The queue counts frames from enqueue until they are written: above the
- * high-water mark the subscriptions pause (the hub keeps their messages in the store, not in memory) and
- * resume when it has drained to half; past the hard bound, or paused longer than the stall limit, the socket
- * is closed with 1013 and the client resumes from its cursor.
+ * One open socket: its channel subscriptions (one hub subscription each), its keepalive and the client
+ * frames it reads. Every frame goes out through the socket's {@link Outbox} (a channel's frames all come
+ * from that channel's hub thread, so they keep the hub's order), which writes whole, pre-built frames to
+ * the connection in gathering writes, pauses the subscriptions of a socket that reads too slowly and gives
+ * up on one that falls too far behind: then the socket is closed with 1013 and the client resumes from its
+ * cursor.
  */
-final class SocketSession extends AbstractReceiveListener {
+final class SocketSession extends AbstractReceiveListener implements Outbox.Listener {
 
     private static final System.Logger LOG = System.getLogger(SocketSession.class.getName());
     private static final long CLOSE_GRACE_MILLIS = 3_000;
     private static final int MAX_PUBLISHES_IN_FLIGHT = 64;
     private static final int TRY_AGAIN_LATER = 1013;
-    /** Most frames in one gathering write. */
-    private static final int GATHER = 64;
-    /** Each IO thread's scratch array for gathering writes. */
-    private static final ThreadLocal<ByteBuffer[]> BATCH = ThreadLocal.withInitial(() -> new ByteBuffer[GATHER]);
 
     private final WebSocketsRedisHandler owner;
     private final WebSocketChannel channel;
     private final HttpServerExchange upgrade;
     private final SocketLimits limits;
-    private final ConduitStreamSinkChannel sink;
+    private final Outbox outbox;
     private final ConcurrentHashMap<String, ChannelSub> subs = new ConcurrentHashMap<>();
-    private final Queue<ByteBuffer> outbox = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private final AtomicInteger queuedMessages = new AtomicInteger();
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private final Set<ChannelSub> paused = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Queue<Runnable> publishes = new ConcurrentLinkedQueue<>();
     private final AtomicInteger publishesInFlight = new AtomicInteger();
     private final AtomicBoolean publishing = new AtomicBoolean();
-    private volatile long stalledSince;
     private volatile long pingSentAt;
     private int malformed; // touched on the IO thread only
-    private ArrayDeque<ByteBuffer> unfinished; // IO thread only: taken from the outbox, not fully written yet
-    private volatile ByteBuffer closeFrame; // once set, nothing after it is written
-    private boolean closeFrameTaken; // IO thread only
-    private boolean closeWhenWritten; // IO thread only: the close frame answers the peer's; then close the TCP
-    private volatile long lastWrite = System.nanoTime() - TimeUnit.SECONDS.toNanos(1); // when write() last wrote
 
     SocketSession(WebSocketsRedisHandler owner, WebSocketChannel channel, StreamConnection connection,
                   HttpServerExchange upgrade) {
@@ -96,7 +73,10 @@ final class SocketSession extends AbstractReceiveListener {
         this.channel = channel;
         this.upgrade = upgrade;
         this.limits = owner.limits();
-        this.sink = connection.getSinkChannel();
+        // The outbox writes whole frames to the connection itself: a message's frame bytes are the same for
+        // every socket, built once per node. Undertow's own write listener still runs once the outbox has
+        // nothing left, for the rare frame Undertow sends by itself while failing a socket.
+        this.outbox = owner.outboxes().open(channel.getIoThread(), connection.getSinkChannel(), this);
     }
 
     /** Starts reading frames and pinging; subscribes {@code channelName} when the upgrade named one. */
@@ -104,15 +84,6 @@ final class SocketSession extends AbstractReceiveListener {
         // Undertow's read/write timeouts would otherwise decide when an idle socket dies (UNDERTOW-2333):
         // the idle timeout is set explicitly, longer than a ping round trip, so only a dead peer hits it.
         channel.setIdleTimeout(limits.idleMillis());
-        // This session writes whole frames to the connection itself (see send). Undertow's own listener still
-        // runs once ours has nothing left, for the rare frame Undertow sends by itself while failing a socket.
-        ChannelListener<? super ConduitStreamSinkChannel> undertow = sink.getWriteListener();
-        sink.getWriteSetter().set(ch -> {
-            write();
-            if (unfinished == null && undertow != null) {
-                ChannelListeners.invokeChannelListener(ch, undertow);
-            }
-        });
         channel.getReceiveSetter().set(this);
         channel.addCloseTask(ch -> closed());
         channel.resumeReceives();
@@ -128,7 +99,7 @@ final class SocketSession extends AbstractReceiveListener {
             return;
         }
         closeSubscriptions();
-        queueClose(Frames.close(code, reason));
+        outbox.sendLast(Frames.close(code, reason), null); // the peer's answer, or the grace period, ends it
         try {
             // A peer that never answers the close (or never reads) is dropped after a grace period.
             channel.getIoThread().executeAfter(() -> IoUtils.safeClose(channel), CLOSE_GRACE_MILLIS,
@@ -147,165 +118,30 @@ final class SocketSession extends AbstractReceiveListener {
     // ---------------------------------------------------------------- sending
 
     private void send(ByteBuffer frame) {
-        if (closing.get()) {
-            return;
+        if (!closing.get()) {
+            outbox.send(1, frame);
         }
-        int n = queuedMessages.incrementAndGet();
-        long bytes = queuedBytes.addAndGet(frame.remaining());
-        if (n > limits.maxQueuedMessages() || bytes > limits.maxQueuedBytes()) {
-            cutOff("send queue past its bound (" + n + " frames, " + bytes + " bytes)");
-            return;
-        }
-        enqueue(frame);
     }
 
-    /** Queues a control frame (ping, pong, close): counted like the others, never refused. */
+    /** Queues a control frame (ping, pong): it carries no message. */
     private void control(ByteBuffer frame) {
-        queuedMessages.incrementAndGet();
-        queuedBytes.addAndGet(frame.remaining());
-        enqueue(frame);
+        outbox.send(0, frame);
     }
 
-    private void queueClose(ByteBuffer frame) {
-        closeFrame = frame;
-        control(frame);
-    }
-
-    /**
-     * Queues a whole frame for the IO thread, which writes everything queued for this socket in one gathering
-     * write per wake-up. Frames are written to the connection directly rather than through Undertow's
-     * per-frame channels: a message's frame bytes are the same for every socket, built once per node.
-     */
-    private void enqueue(ByteBuffer frame) {
-        outbox.add(frame);
-        if (flushScheduled.compareAndSet(false, true)) {
-            try {
-                long wait = lastWrite + limits.coalesceNanos() - System.nanoTime();
-                if (wait <= 0) {
-                    channel.getIoThread().execute(this::flush);
-                } else {
-                    // Wrote recently: this socket is busy, so let a few frames gather for one write.
-                    channel.getIoThread().executeAfter(this::flush, wait, TimeUnit.NANOSECONDS);
-                }
-            } catch (RejectedExecutionException e) {
-                IoUtils.safeClose(channel);
-            }
-        }
-    }
-
-    private void flush() {
-        flushScheduled.set(false);
-        if (unfinished == null) {
-            write(); // otherwise the write listener resumes when the socket takes more
-        }
-    }
-
-    /** Writes what is queued until the queue is empty or the socket is full; IO thread only. */
-    private void write() {
-        if (!sink.isOpen()) {
-            return;
-        }
-        ByteBuffer[] batch = BATCH.get();
-        try {
-            while (true) {
-                int n = 0;
-                if (unfinished != null) {
-                    while (n < GATHER && !unfinished.isEmpty()) {
-                        batch[n++] = unfinished.poll();
-                    }
-                    unfinished = null;
-                }
-                while (n < GATHER && !closeFrameTaken) {
-                    ByteBuffer next = outbox.poll();
-                    if (next == null) {
-                        break;
-                    }
-                    batch[n++] = next;
-                    closeFrameTaken = next == closeFrame;
-                }
-                if (n == 0) {
-                    return;
-                }
-                sink.write(batch, 0, n);
-                lastWrite = System.nanoTime();
-                int done = 0;
-                boolean closeNow = false;
-                while (done < n && !batch[done].hasRemaining()) {
-                    closeNow |= batch[done] == closeFrame && closeWhenWritten;
-                    sent(batch[done].limit());
-                    batch[done++] = null;
-                }
-                if (closeNow) {
-                    Arrays.fill(batch, null);
-                    IoUtils.safeClose(channel);
-                    return;
-                }
-                if (done < n) {
-                    unfinished = new ArrayDeque<>(n - done);
-                    for (int i = done; i < n; i++) {
-                        unfinished.add(batch[i]);
-                        batch[i] = null;
-                    }
-                    sink.resumeWrites(); // the write listener goes on when the socket takes more
-                    return;
-                }
-                if (n < GATHER) {
-                    sink.flush();
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            Arrays.fill(batch, null);
-            IoUtils.safeClose(channel);
-        }
-    }
-
-    private void sent(int size) {
-        int n = queuedMessages.decrementAndGet();
-        long bytes = queuedBytes.addAndGet(-size);
-        if (!paused.isEmpty() && n <= limits.highWaterMessages() / 2 && bytes <= limits.highWaterBytes() / 2) {
-            stalledSince = 0;
-            for (ChannelSub sub : new ArrayList<>(paused)) {
-                if (paused.remove(sub)) {
-                    sub.resume();
-                }
-            }
-        }
-    }
-
-    private boolean overHighWater() {
-        return queuedMessages.get() >= limits.highWaterMessages() || queuedBytes.get() >= limits.highWaterBytes();
-    }
-
-    /** Flow control for a subscription; see the class comment. */
-    private boolean wantsMore(ChannelSub sub) {
-        if (!overHighWater()) {
-            return true;
-        }
-        paused.add(sub);
-        if (!overHighWater()) {
-            // Drained while pausing: the resume may have run before the add, so do not pause at all.
-            paused.remove(sub);
-            return true;
-        }
-        long now = System.nanoTime();
-        if (stalledSince == 0) {
-            stalledSince = now;
-            channel.getIoThread().executeAfter(() -> {
-                if (stalledSince == now) {
-                    cutOff("paused for " + limits.stallMillis() + " ms: the client reads too slowly");
-                }
-            }, limits.stallMillis(), TimeUnit.MILLISECONDS);
-        }
-        return false;
-    }
-
-    private void cutOff(String why) {
+    @Override
+    public void cutOff(Outbox.CutOff why) {
         if (!closing.get()) {
             owner.countCutOff();
-            LOG.log(System.Logger.Level.INFO, "closing slow socket from " + channel.getSourceAddress() + ": " + why);
+            LOG.log(System.Logger.Level.INFO, "closing slow socket from " + channel.getSourceAddress() + ": "
+                    + (why == Outbox.CutOff.STALLED ? "it took no byte for " + owner.outboxes().limits().stallTimeout()
+                    : "its send queue is past its bound"));
         }
         closeWith(TRY_AGAIN_LATER, "too slow: resume from your cursor");
+    }
+
+    @Override
+    public void writeFailed(IOException cause) {
+        IoUtils.safeClose(channel);
     }
 
     // ---------------------------------------------------------------- keepalive
@@ -360,8 +196,7 @@ final class SocketSession extends AbstractReceiveListener {
                 // The peer closes first: answer with its code, then close the connection once that is written.
                 CloseMessage peer = new CloseMessage(data.getResource());
                 closeSubscriptions();
-                closeWhenWritten = true;
-                queueClose(Frames.close(peer.getCode(), peer.getReason()));
+                outbox.sendLast(Frames.close(peer.getCode(), peer.getReason()), () -> IoUtils.safeClose(channel));
             } else {
                 IoUtils.safeClose(channel); // the peer answered our close
             }
@@ -617,12 +452,12 @@ final class SocketSession extends AbstractReceiveListener {
             sub.close();
         }
         subs.clear();
-        paused.clear();
     }
 
     private void closed() {
         closing.set(true);
         closeSubscriptions();
+        outbox.close();
         owner.removed(this);
     }
 
@@ -642,23 +477,25 @@ final class SocketSession extends AbstractReceiveListener {
             if (closed) {
                 return;
             }
+            List<ByteBuffer> frames = new ArrayList<>(3);
             if (!batch.honoured()) {
-                send(Frames.reset(name, batch));
+                frames.add(Frames.reset(name, batch));
             }
             if (!batch.messages().isEmpty()) {
-                for (ByteBuffer frame : owner.frames().messages(name, batch)) {
-                    send(frame.duplicate());
-                }
+                frames.add(owner.encoded().encode(batch, Frames.MESSAGES));
             }
             if (!joined) {
                 joined = true;
-                send(Frames.subscribed(name, batch.epoch(), batch.cursor()));
+                frames.add(Frames.subscribed(name, batch.epoch(), batch.cursor()));
+            }
+            if (!closing.get()) {
+                outbox.send(batch.messages().size(), frames.toArray(new ByteBuffer[0]));
             }
         }
 
         @Override
         public boolean wantsMore() {
-            return closed || hub == null || SocketSession.this.wantsMore(this);
+            return closed || outbox.wantsMore(hub);
         }
 
         @Override
@@ -672,18 +509,11 @@ final class SocketSession extends AbstractReceiveListener {
             }
         }
 
-        void resume() {
-            HubSubscription h = hub;
-            if (h != null && !closed) {
-                h.resume();
-            }
-        }
-
         void close() {
             closed = true;
-            paused.remove(this);
             HubSubscription h = hub;
             if (h != null) {
+                outbox.forget(h);
                 h.close();
             }
         }

@@ -1,6 +1,9 @@
 package io.github.realtimepatterns.websocketsredis;
 
 import io.github.realtimepatterns.core.broker.Broker;
+import io.github.realtimepatterns.core.change.ChangeSource;
+import io.github.realtimepatterns.core.connection.Outboxes;
+import io.github.realtimepatterns.core.connection.SendLimits;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.service.RealtimeService;
 import io.github.realtimepatterns.core.store.MessageStore;
@@ -36,16 +39,14 @@ public final class WebSocketsRedis {
     public static final class Builder {
         private final MessageStore store;
         private Broker broker;
+        private ChangeSource changeSource;
         private HttpSettings settings = HttpSettings.DEFAULTS;
         private Duration pingInterval = Duration.ofSeconds(25);
         private Duration pongTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout;
         private int maxMessageBytes = 64 * 1024;
-        private int highWaterMessages = 1024;
-        private long highWaterBytes = 1024 * 1024;
-        private int maxQueuedMessages = 8192;
-        private long maxQueuedBytes = 32L * 1024 * 1024;
-        private Duration stallTimeout = Duration.ofSeconds(30);
+        private SendLimits sendLimits = SendLimits.of(1024, 1024 * 1024, 8192, 32L * 1024 * 1024,
+                Duration.ofSeconds(30));
         private int maxChannelsPerSocket = 256;
         private int malformedFrameLimit = 10;
         private Duration sweepInterval = Duration.ofSeconds(10);
@@ -56,12 +57,22 @@ public final class WebSocketsRedis {
         }
 
         /**
-         * Where publishes are announced and heard: a {@code RedisBroker} for many nodes (one Redis
-         * subscription connection per node, one PUBLISH per message). Default: an in-JVM broker owned by
-         * the handler. A broker passed here is not closed by the handler.
+         * Where publishes are announced and, unless {@link #changeSource} is set, heard: a {@code RedisBroker}
+         * for many nodes (one Redis subscription connection per node, one PUBLISH per message). Default: an
+         * in-JVM broker owned by the handler. A broker passed here is not closed by the handler.
          */
         public Builder broker(Broker broker) {
             this.broker = Objects.requireNonNull(broker, "broker");
+            return this;
+        }
+
+        /**
+         * Where the node hears of new messages when it is not the broker: a {@code StorePoller} (sockets woken
+         * by reading the database on an interval) or another broker. Publishes are still announced through
+         * {@link #broker}. Not closed by the handler.
+         */
+        public Builder changeSource(ChangeSource changeSource) {
+            this.changeSource = Objects.requireNonNull(changeSource, "changeSource");
             return this;
         }
 
@@ -102,36 +113,34 @@ public final class WebSocketsRedis {
         }
 
         /**
-         * The send queue's high-water mark: above it a socket's subscriptions pause (their messages wait in
-         * the store) until it drains to half (default 1024 frames, 1 MiB).
+         * The send queue's high-water mark, per socket: when the queue holds this many messages or bytes,
+         * the socket's subscriptions pause (their messages wait in the store, not in memory) until it drains
+         * to the low-water mark (default 1024 messages, 1 MiB).
          */
-        public Builder highWater(int frames, long bytes) {
-            if (frames < 2 || bytes < 1024) {
-                throw new IllegalArgumentException("highWater must be >= 2 frames and >= 1024 bytes but was "
-                        + frames + " frames, " + bytes + " bytes");
-            }
-            this.highWaterMessages = frames;
-            this.highWaterBytes = bytes;
+        public Builder highWater(int messages, long bytes) {
+            this.sendLimits = sendLimits.withHighWater(messages, bytes);
+            return this;
+        }
+
+        /** Where a paused socket resumes: the queue drained to this (default half the high water). */
+        public Builder lowWater(int messages, long bytes) {
+            this.sendLimits = sendLimits.withLowWater(messages, bytes);
             return this;
         }
 
         /**
-         * The send queue's hard bound: past it the socket is closed with 1013 (default 8192 frames, 32 MiB).
-         * One store batch (up to 256 messages) is never split, so leave room above the high-water mark.
+         * The send queue's hard bound, per socket: a batch that finds the queue past it closes the socket with
+         * 1013, and the client resumes from its cursor (default 8192 messages, 32 MiB). A batch is queued
+         * whole (up to 256 messages), so the queue may pass it by one batch; must be at least the high water.
          */
-        public Builder maxQueued(int frames, long bytes) {
-            if (frames < 1 || bytes < 1) {
-                throw new IllegalArgumentException("maxQueued must be > 0 but was " + frames + " frames, "
-                        + bytes + " bytes");
-            }
-            this.maxQueuedMessages = frames;
-            this.maxQueuedBytes = bytes;
+        public Builder maxQueued(int messages, long bytes) {
+            this.sendLimits = sendLimits.withMaxQueued(messages, bytes);
             return this;
         }
 
-        /** How long a socket may stay paused above the high-water mark before it is closed with 1013 (default 30 s). */
+        /** A socket that takes no byte for this long while frames wait is closed with 1013 (default 30 s). */
         public Builder stallTimeout(Duration timeout) {
-            this.stallTimeout = positive("stallTimeout", timeout);
+            this.sendLimits = sendLimits.withStallTimeout(timeout);
             return this;
         }
 
@@ -178,7 +187,7 @@ public final class WebSocketsRedis {
          * The handler, ready to mount.
          *
          * @throws IllegalArgumentException when idleTimeout does not exceed pingInterval + pongTimeout, or the
-         *         hard bound is below the high-water mark
+         *         send limits do not fit together (low water, high water, max queued)
          */
         public WebSocketsRedisHandler build() {
             Duration roundTrip = pingInterval.plus(pongTimeout);
@@ -187,18 +196,17 @@ public final class WebSocketsRedis {
                 throw new IllegalArgumentException("idleTimeout must be > pingInterval + pongTimeout (" + roundTrip
                         + ") but was " + idle);
             }
-            if (maxQueuedMessages < highWaterMessages || maxQueuedBytes < highWaterBytes) {
-                throw new IllegalArgumentException("maxQueued must be >= highWater but was " + maxQueuedMessages
-                        + " frames, " + maxQueuedBytes + " bytes");
-            }
+            Outboxes outboxes = new Outboxes(sendLimits, writeCoalescing);
             SocketLimits limits = new SocketLimits(pingInterval.toMillis(), pongTimeout.toMillis(), idle.toMillis(),
-                    maxMessageBytes, highWaterMessages, highWaterBytes, maxQueuedMessages, maxQueuedBytes,
-                    stallTimeout.toMillis(), maxChannelsPerSocket, malformedFrameLimit, writeCoalescing.toNanos());
+                    maxMessageBytes, maxChannelsPerSocket, malformedFrameLimit);
             RealtimeService.Builder service = RealtimeService.builder(store).sweepInterval(sweepInterval);
             if (broker != null) {
                 service.broker(broker);
             }
-            return new WebSocketsRedisHandler(service.build(), settings, limits);
+            if (changeSource != null) {
+                service.changeSource(changeSource);
+            }
+            return new WebSocketsRedisHandler(service.build(), settings, limits, outboxes);
         }
 
         private static Duration positive(String name, Duration d) {

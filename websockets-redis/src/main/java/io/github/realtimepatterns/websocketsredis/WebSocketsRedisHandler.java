@@ -1,6 +1,8 @@
 package io.github.realtimepatterns.websocketsredis;
 
 import io.github.realtimepatterns.core.ProtocolException;
+import io.github.realtimepatterns.core.connection.EncodeCache;
+import io.github.realtimepatterns.core.connection.Outboxes;
 import io.github.realtimepatterns.core.http.ChannelRequest;
 import io.github.realtimepatterns.core.http.Exchanges;
 import io.github.realtimepatterns.core.http.HttpSettings;
@@ -58,7 +60,8 @@ public final class WebSocketsRedisHandler implements RealtimeHandler {
     private final RealtimeService service;
     private final RequestEntry entry;
     private final SocketLimits limits;
-    private final Frames frames = new Frames();
+    private final Outboxes outboxes;
+    private final EncodeCache encoded = new EncodeCache();
     private final HttpHandler routes;
     private final WebSocketProtocolHandshakeHandler handshake;
     private final Set<SocketSession> sessions = ConcurrentHashMap.newKeySet();
@@ -68,10 +71,11 @@ public final class WebSocketsRedisHandler implements RealtimeHandler {
     private final LongAdder tooBig = new LongAdder();
     private final LongAdder malformedCloses = new LongAdder();
 
-    WebSocketsRedisHandler(RealtimeService service, HttpSettings settings, SocketLimits limits) {
+    WebSocketsRedisHandler(RealtimeService service, HttpSettings settings, SocketLimits limits, Outboxes outboxes) {
         this.service = service;
         this.entry = RequestEntry.of(settings);
         this.limits = limits;
+        this.outboxes = outboxes;
         WebSocketConnectionCallback callback = this::onConnect;
         this.handshake = new WebSocketProtocolHandshakeHandler(List.of(new ConnectionKeepingHandshake()), callback,
                 exchange -> Exchanges.fail(exchange, new ProtocolException("Upgrade",
@@ -160,8 +164,12 @@ public final class WebSocketsRedisHandler implements RealtimeHandler {
         return limits;
     }
 
-    Frames frames() {
-        return frames;
+    Outboxes outboxes() {
+        return outboxes;
+    }
+
+    EncodeCache encoded() {
+        return encoded;
     }
 
     void removed(SocketSession session) {

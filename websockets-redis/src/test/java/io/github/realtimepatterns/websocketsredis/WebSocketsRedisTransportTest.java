@@ -1,5 +1,7 @@
 package io.github.realtimepatterns.websocketsredis;
 
+import io.github.realtimepatterns.core.broker.Broker;
+import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.client.RealtimeClient;
 import io.github.realtimepatterns.core.http.HttpSettings;
 import io.github.realtimepatterns.core.http.RealtimeHandler;
@@ -8,17 +10,14 @@ import io.github.realtimepatterns.core.store.MessageStore;
 import java.net.URI;
 import java.time.Duration;
 
-/** The transport contract, run over WebSockets with the in-JVM broker. */
+/** The transport contract, run over WebSockets and every change source. */
 class WebSocketsRedisTransportTest extends TransportContract {
 
     @Override
-    protected RealtimeHandler newHandler(MessageStore store) {
-        return WebSocketsRedis.builder(store).pingInterval(Duration.ofSeconds(2)).build();
-    }
-
-    @Override
-    protected RealtimeHandler newHandler(MessageStore store, HttpSettings settings) {
-        return WebSocketsRedis.builder(store).settings(settings).pingInterval(Duration.ofSeconds(2)).build();
+    protected RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource,
+                                         HttpSettings settings) {
+        return WebSocketsRedis.builder(store).broker(broker).changeSource(changeSource).settings(settings)
+                .pingInterval(Duration.ofSeconds(2)).build();
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.github.realtimepatterns.examples.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.realtimepatterns.core.testing.Eventually;
-import java.io.File;
+import io.github.realtimepatterns.core.testing.HeadlessChromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,75 +14,45 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The demo page in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, never a
  * downloaded browser): a message typed once reaches every pane through each pattern's own browser module,
  * and panes whose connection was dropped catch up from their cursor when they reconnect.
  */
-@EnabledIf("browserInstalled")
 class DemoBrowserIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
     private DemoServer demo;
-    private ChromeDriverService service;
+    private HeadlessChromium chromium;
     private ChromeDriver browser;
-    private Path profile;
-
-    static boolean browserInstalled() {
-        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    }
 
     @BeforeEach
     void start() throws Exception {
         demo = new DemoServer("--channel", "browser-it");
-        profile = Files.createTempDirectory("demo-chromium-");
-        // The driver is named outright, so Selenium Manager has nothing to look up or download.
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + profile, "--window-size=1600,900");
-        browser = new ChromeDriver(service, options);
+        chromium = HeadlessChromium.start();
+        browser = chromium.driver();
+        browser.manage().window().setSize(new Dimension(1600, 900));
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (service != null) {
-            service.stop();
+        if (chromium != null) {
+            chromium.close();
         }
         if (demo != null) {
             demo.close();
-        }
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
         }
     }
 
     @Test
     void aMessageTypedOnceArrivesInEveryPaneAndDroppedPanesCatchUpFromTheirCursor() throws Exception {
-        Assumptions.assumeFalse(Patterns.all().isEmpty(), "no pattern module in this build yet");
         browser.get(demo.uri + "/");
         Eventually.await(Duration.ofSeconds(30), () -> "true".equals(
                 browser.findElement(By.tagName("body")).getDomAttribute("data-ready")), "the page set up every pane");

@@ -1,23 +1,21 @@
 package io.github.realtimepatterns.core.broker;
 
-import io.github.realtimepatterns.core.change.ChangeListener;
-import io.github.realtimepatterns.core.change.Subscription;
-
 import io.github.realtimepatterns.core.BrokerException;
 import io.github.realtimepatterns.core.Channels;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.WireJson;
+import io.github.realtimepatterns.core.change.ChangeListener;
+import io.github.realtimepatterns.core.change.ListenerRegistry;
+import io.github.realtimepatterns.core.change.Subscription;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -83,7 +81,7 @@ public final class RedisBroker implements Broker {
     private final JedisPool pool;
     private final Thread subscriberThread;
     private final ScheduledExecutorService control;
-    private final ConcurrentHashMap<String, Set<Entry>> listeners = new ConcurrentHashMap<>();
+    private final ListenerRegistry<Void> listeners = ListenerRegistry.of(RedisBroker.class, channel -> requestReconcile());
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
     private final Object backoffLock = new Object();
@@ -214,10 +212,8 @@ public final class RedisBroker implements Broker {
         if (closed.get()) {
             throw new IllegalStateException("broker for " + describe() + " is closed");
         }
-        Entry entry = new Entry(channel, listener);
-        listeners.computeIfAbsent(channel, c -> new CopyOnWriteArraySet<>()).add(entry);
-        requestReconcile();
-        return entry;
+        // The channel's first listener wakes the control thread (interest callback), which sends SUBSCRIBE.
+        return listeners.add(channel, listener);
     }
 
     /** Whether the subscriber connection is up and its subscription confirmed. */
@@ -255,7 +251,7 @@ public final class RedisBroker implements Broker {
 
     /** Channels with at least one local listener now. */
     public int channelCount() {
-        return listeners.size();
+        return listeners.channelCount();
     }
 
     /** The Redis URL this broker was built with. */
@@ -269,7 +265,7 @@ public final class RedisBroker implements Broker {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        listeners.clear();
+        listeners.close();
         control.shutdownNow();
         Session s = session;
         if (s != null) {
@@ -353,8 +349,7 @@ public final class RedisBroker implements Broker {
             return;
         }
         String channel = redisChannel.substring(keyPrefix.length());
-        Set<Entry> entries = listeners.get(channel);
-        if (entries == null || entries.isEmpty()) {
+        if (!listeners.isListened(channel)) {
             return; // an UNSUBSCRIBE is on its way
         }
         Message message;
@@ -371,16 +366,7 @@ public final class RedisBroker implements Broker {
             return;
         }
         received.increment();
-        for (Entry entry : entries) {
-            entry.deliver(message);
-        }
-    }
-
-    private void resync(String channel) {
-        Set<Entry> entries = listeners.get(channel);
-        if (entries != null) {
-            entries.forEach(Entry::resync);
-        }
+        listeners.deliver(channel, message); // never throws: a listener's failure would break the connection
     }
 
     // ---------------------------------------------------------------- control thread
@@ -404,7 +390,7 @@ public final class RedisBroker implements Broker {
         }
         List<String> toSubscribe = new ArrayList<>();
         List<String> toUnsubscribe = new ArrayList<>();
-        Set<String> wanted = new HashSet<>(listeners.keySet());
+        Set<String> wanted = listeners.channels();
         for (String channel : wanted) {
             if (s.requested.add(channel)) {
                 toSubscribe.add(keyPrefix + channel);
@@ -559,12 +545,12 @@ public final class RedisBroker implements Broker {
                 if (owner.reconnect) {
                     reconnects.increment();
                     LOG.log(System.Logger.Level.INFO, "subscriber reconnected to " + describe()
-                            + "; resubscribing " + listeners.size() + " channels");
+                            + "; resubscribing " + listeners.channelCount() + " channels");
                 }
                 requestReconcile();
             } else if (redisChannel.startsWith(keyPrefix)) {
                 // The subscription is live from here on: whatever was published before it is in the store.
-                resync(redisChannel.substring(keyPrefix.length()));
+                listeners.resync(redisChannel.substring(keyPrefix.length()));
             }
         }
 
@@ -576,58 +562,6 @@ public final class RedisBroker implements Broker {
         @Override
         public void onPong(String pattern) {
             owner.pingSentAt = 0;
-        }
-    }
-
-    private final class Entry implements Subscription {
-        final String channel;
-        final ChangeListener listener;
-        final AtomicBoolean open = new AtomicBoolean(true);
-
-        Entry(String channel, ChangeListener listener) {
-            this.channel = channel;
-            this.listener = listener;
-        }
-
-        void deliver(Message message) {
-            if (!open.get()) {
-                return;
-            }
-            try {
-                listener.onMessage(message);
-            } catch (RuntimeException | AssertionError e) {
-                // Never let a listener's failure reach Jedis: it would break the shared connection.
-                LOG.log(System.Logger.Level.WARNING, "listener of channel " + channel + " threw on message "
-                        + message.id() + "; it stays subscribed", e);
-            }
-        }
-
-        void resync() {
-            if (!open.get()) {
-                return;
-            }
-            try {
-                listener.onResync();
-            } catch (RuntimeException | AssertionError e) {
-                LOG.log(System.Logger.Level.WARNING, "listener of channel " + channel
-                        + " threw on resync; it stays subscribed", e);
-            }
-        }
-
-        @Override
-        public String channel() {
-            return channel;
-        }
-
-        @Override
-        public void close() {
-            if (open.compareAndSet(true, false)) {
-                listeners.computeIfPresent(channel, (c, set) -> {
-                    set.remove(this);
-                    return set.isEmpty() ? null : set;
-                });
-                requestReconcile();
-            }
         }
     }
 

@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,7 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A channel's cursor starts at the store's head on the first tick after its first listener
  * subscribed; that tick then calls {@link ChangeListener#onResync()} on the listeners waiting for it, so
  * they re-read what was stored between their own read and that tick. Later listeners of the channel get
- * everything after the shared cursor. When a read answers {@code reset}, {@code truncated} or {@code
+ * everything after the shared cursor, and the tick after they joined tells the channel's listeners to resync
+ * too, so every subscription is told once it is live, as {@link ChangeSource#subscribe} promises. When a read answers {@code reset}, {@code truncated} or {@code
  * hasMore}, or the channel's epoch changed, the listeners are told to resync; after {@code hasMore} the
  * poller asks again without waiting. A failed read is logged (at most once per minute while it keeps
  * failing) and retried on the next tick; {@link #isHealthy()} is false meanwhile. A listener that throws is
@@ -44,13 +43,15 @@ public final class StorePoller implements ChangeSource {
     private final MessageStore store;
     private final Duration interval;
     private final int batchSize;
-    private final ConcurrentHashMap<String, ChannelState> channels = new ConcurrentHashMap<>();
+    private final ListenerRegistry<ChannelState> listeners =
+            ListenerRegistry.withState(StorePoller.class, channel -> new ChannelState());
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong polls = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final Thread thread;
     private volatile boolean healthy = true;
+    private boolean wakeRequested; // guarded by lock
     private long lastFailureLog; // poller thread only
     private int failuresSinceLog; // poller thread only
 
@@ -75,15 +76,28 @@ public final class StorePoller implements ChangeSource {
         if (closed.get()) {
             throw new IllegalStateException("store poller is closed");
         }
-        Entry entry = new Entry(channel, listener);
-        channels.compute(channel, (name, state) -> {
-            ChannelState s = state == null ? new ChannelState() : state;
-            // Until the channel's cursor is set, the listener must re-read once it is.
-            entry.awaitingStart = s.cursor == null;
-            s.listeners.add(entry);
-            return s;
-        });
-        return entry;
+        Subscription subscription = listeners.add(channel, listener);
+        ChannelState state = listeners.state(channel);
+        if (state != null) {
+            // The next tick tells the channel's listeners to re-read (see apply): then the new one is live.
+            state.joined = true;
+        }
+        return subscription;
+    }
+
+    /**
+     * Reads the store at once instead of at the next tick, for a source that is told when something was
+     * stored (a PostgreSQL {@code NOTIFY}); a request made while a read runs makes another one follow it, so
+     * a message committed during a read is not left for the next tick.
+     */
+    public void pollNow() {
+        lock.lock();
+        try {
+            wakeRequested = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Ticks that queried the store since start. */
@@ -93,7 +107,7 @@ public final class StorePoller implements ChangeSource {
 
     /** Channels with at least one listener now. */
     public int channelCount() {
-        return channels.size();
+        return listeners.channelCount();
     }
 
     /** Whether the last read of the store succeeded. */
@@ -119,7 +133,7 @@ public final class StorePoller implements ChangeSource {
         } finally {
             lock.unlock();
         }
-        channels.clear();
+        listeners.close();
         if (Thread.currentThread() != thread) {
             try {
                 thread.join(5000);
@@ -141,9 +155,10 @@ public final class StorePoller implements ChangeSource {
             if (!again) {
                 lock.lock();
                 try {
-                    if (!closed.get()) {
+                    if (!closed.get() && !wakeRequested) {
                         wake.await(interval.toNanos(), TimeUnit.NANOSECONDS);
                     }
+                    wakeRequested = false;
                 } catch (InterruptedException e) {
                     return;
                 } finally {
@@ -155,12 +170,15 @@ public final class StorePoller implements ChangeSource {
 
     /** One read of every channel with listeners; returns whether to read again at once (hasMore). */
     private boolean tick() {
-        Map<String, ChannelState> snapshot = new LinkedHashMap<>(channels);
+        List<ListenerRegistry.Listeners<ChannelState>> snapshot = listeners.snapshot();
         if (snapshot.isEmpty()) {
             return false;
         }
         Map<String, Cursor> cursors = new LinkedHashMap<>();
-        snapshot.forEach((name, state) -> cursors.put(name, state.cursor == null ? Cursor.head() : state.cursor));
+        for (ListenerRegistry.Listeners<ChannelState> channel : snapshot) {
+            Cursor cursor = channel.state().cursor;
+            cursors.put(channel.channel(), cursor == null ? Cursor.head() : cursor);
+        }
         Map<String, ReadResult> results;
         polls.incrementAndGet();
         try {
@@ -171,32 +189,30 @@ public final class StorePoller implements ChangeSource {
         }
         recovered();
         boolean again = false;
-        for (Map.Entry<String, ChannelState> e : snapshot.entrySet()) {
-            ReadResult result = results.get(e.getKey());
+        for (ListenerRegistry.Listeners<ChannelState> channel : snapshot) {
+            ReadResult result = results.get(channel.channel());
             if (result != null && !closed.get()) {
-                again |= apply(e.getKey(), e.getValue(), result);
+                again |= apply(channel, result);
             }
         }
         return again;
     }
 
-    private boolean apply(String channel, ChannelState state, ReadResult result) {
+    private boolean apply(ListenerRegistry.Listeners<ChannelState> channel, ReadResult result) {
+        ChannelState state = channel.state();
         Cursor previous = state.cursor;
         state.cursor = Cursor.of(result.epoch(), result.cursor());
         for (Message message : result.messages()) {
-            for (Entry entry : state.listeners) {
-                if (entry.open.get()) {
-                    entry.deliver(message);
-                }
-            }
+            channel.deliver(message);
         }
+        // A listener that joined since the last tick is live from this read on: it re-reads what was stored
+        // between its own read and this one (on the first read of a channel, that is every listener). The
+        // flag is cleared before the resync, so a listener joining during it is told again on the next tick.
+        boolean joined = state.joined;
+        state.joined = false;
         boolean epochChanged = previous != null && !result.epoch().equals(previous.epoch());
-        boolean resyncAll = previous != null && (result.reset() || result.truncated() || result.hasMore() || epochChanged);
-        for (Entry entry : state.listeners) {
-            if (entry.open.get() && (resyncAll || entry.awaitingStart)) {
-                entry.awaitingStart = false;
-                entry.resync();
-            }
+        if (joined || previous == null || result.reset() || result.truncated() || result.hasMore() || epochChanged) {
+            channel.resync();
         }
         return result.hasMore();
     }
@@ -223,55 +239,10 @@ public final class StorePoller implements ChangeSource {
         healthy = true;
     }
 
-    /** The listeners of one channel and the poller's cursor in it (written by the poller thread only). */
+    /** The poller's cursor in one listened channel (written by the poller thread only). */
     private static final class ChannelState {
-        final CopyOnWriteArrayList<Entry> listeners = new CopyOnWriteArrayList<>();
         volatile Cursor cursor;
-    }
-
-    private final class Entry implements Subscription {
-        final String channel;
-        final ChangeListener listener;
-        final AtomicBoolean open = new AtomicBoolean(true);
-        volatile boolean awaitingStart;
-
-        Entry(String channel, ChangeListener listener) {
-            this.channel = channel;
-            this.listener = listener;
-        }
-
-        void deliver(Message message) {
-            try {
-                listener.onMessage(message);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "listener of channel " + channel + " threw on message "
-                        + message.id() + "; it stays subscribed", e);
-            }
-        }
-
-        void resync() {
-            try {
-                listener.onResync();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "listener of channel " + channel
-                        + " threw on resync; it stays subscribed", e);
-            }
-        }
-
-        @Override
-        public String channel() {
-            return channel;
-        }
-
-        @Override
-        public void close() {
-            if (open.compareAndSet(true, false)) {
-                channels.computeIfPresent(channel, (name, state) -> {
-                    state.listeners.remove(this);
-                    return state.listeners.isEmpty() ? null : state;
-                });
-            }
-        }
+        volatile boolean joined;
     }
 
     /** Builds a {@link StorePoller}; setters validate at once. Not thread-safe. */

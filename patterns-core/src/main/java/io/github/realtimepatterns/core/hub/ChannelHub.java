@@ -10,18 +10,25 @@ import io.github.realtimepatterns.core.change.ChangeSource;
 import io.github.realtimepatterns.core.change.Subscription;
 import io.github.realtimepatterns.core.store.MessageStore;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,21 +37,28 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The node-local fan-out: tracks the subscribers of each channel on this node, listens to the change
- * source while a channel has any, and hands each subscriber its messages once, in id order.
+ * source while a channel has any, and hands each subscriber its messages once, in id order. It also
+ * answers {@link #next}: "the next messages after this cursor, waiting up to this long", the one question
+ * long-polling asks.
  *
  * <p>How it stays correct:
  * <ul>
  *   <li>Joining is race-free: the hub subscribes to the change source first, then reads the store after
- *       the subscriber's cursor, then goes live; every delivery is de-duplicated by id.</li>
+ *       the subscriber's cursor, then goes live; every delivery is de-duplicated by id. A waiting
+ *       {@link #next} joins the same way, so a message published between its read and its wait is never
+ *       missed.</li>
  *   <li>A notification whose id follows the channel's known head is delivered without a read; a gap in
  *       ids, a resync from the source or a subscriber that lags makes the hub read the store, once per
  *       distinct cursor (ten thousand subscribers at the head cost one read).</li>
+ *   <li>Subscribers and waiters that get a batch together (a live message, a store read for the cursor
+ *       they share, an answer from memory for the same cursor) get the same {@link ReadResult} instance,
+ *       so a transport can encode a batch once and share the bytes.</li>
  *   <li>A safety sweep compares the store's heads with what the hub knows, at a slow interval, in case a
  *       notification was lost without a resync.</li>
  *   <li>Each channel's work runs on its own serial executor over a shared pool; blocking store reads
  *       never run on an IO thread.</li>
  *   <li>A channel whose last subscriber left lingers (30 s by default) with its source subscription,
- *       head and recent messages, so that a long-poll asking again is answered without a store read; at
+ *       head and recent messages, so that a {@link #next} asking again is answered without a store read; at
  *       most {@link Builder#maxLingering} channels linger at once, the longest lingering is released
  *       first.</li>
  *   <li>Flow control: a subscriber that answers {@link Subscriber#wantsMore()} false is paused and reads
@@ -52,7 +66,8 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  *
  * <p>Thread-safe. {@link #close()} ends every subscription ({@link Subscriber#onClose(Throwable)} with
- * {@code null}) and stops the hub's threads; it does not close the store or the change source.
+ * {@code null}), answers every waiting {@link #next} (empty, at its cursor) and stops the hub's threads; it
+ * does not close the store or the change source.
  */
 public final class ChannelHub implements AutoCloseable {
 
@@ -71,8 +86,10 @@ public final class ChannelHub implements AutoCloseable {
     private final ExecutorService pool;
     private final boolean ownsPool;
     private final ScheduledExecutorService sweeper;
+    private final ScheduledThreadPoolExecutor timer;
     private final ConcurrentHashMap<String, ChannelState> channels = new ConcurrentHashMap<>();
     private final AtomicInteger subscribers = new AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LongAdder storeReads = new LongAdder();
     private final LongAdder deliveredMessages = new LongAdder();
@@ -87,6 +104,9 @@ public final class ChannelHub implements AutoCloseable {
         this.ownsPool = b.pool == null;
         this.pool = ownsPool ? newPool(b.threads) : b.pool;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rp-hub-sweep"));
+        // Waits end on a thread of their own: the sweep blocks on the store, a timeout must not wait for it.
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "rp-hub-timer"));
+        timer.setRemoveOnCancelPolicy(true); // most waits end with a message, long before their timeout
         long sweepMillis = b.sweepInterval.toMillis();
         sweeper.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
@@ -116,50 +136,97 @@ public final class ChannelHub implements AutoCloseable {
             throw new IllegalStateException("hub is closed");
         }
         Sub sub = new Sub(channel, cursor, subscriber);
-        ChannelState state = channels.compute(channel, (name, existing) -> {
-            ChannelState s = existing != null ? existing : new ChannelState(name);
-            if (++s.refs == 1) {
-                stopLingering(s); // taken up again (or new): no longer counts against maxLingering
-            }
-            return s;
-        });
-        sub.state = state;
-        subscribers.incrementAndGet();
+        ChannelState state = attach(sub);
         state.actor.execute(() -> state.join(sub));
         return sub;
     }
 
     /**
-     * What a read of {@code channel} after {@code cursor} returns now, answered from the channel's recent
-     * messages: no store read, no subscription, no thread hop; non-blocking, so an IO thread may call it.
-     * At most {@code limit} messages, contiguous from the cursor (with {@code hasMore} when more are known);
-     * empty when the cursor is at the known head. Null when memory cannot tell: the channel is not followed
-     * (no subscriber and not lingering), the change source is unhealthy, the cursor names another epoch or
-     * is outside the recent messages. A message published but not yet heard of is not included, exactly as
-     * for a join answered from memory.
+     * The next messages of {@code channel} after {@code cursor}, at most {@code limit}, waiting up to
+     * {@code wait} for one to be published: the answer a long-poll gives.
      *
+     * <ul>
+     *   <li>When the channel's recent messages (held while it has subscribers or lingers) hold messages
+     *       after the cursor, the stage is complete on return: no store read, no thread hop, no timer;
+     *       an IO thread may call this.</li>
+     *   <li>Otherwise, with {@code wait} zero, the store is read on a hub thread.</li>
+     *   <li>Otherwise the call joins the channel like a subscriber (registered before its read, so a
+     *       message published between the read and the wait is not missed) and completes with the first
+     *       batch after the cursor (a publish, a store read after a gap or resync; {@code reset} or
+     *       {@code truncated} when the cursor cannot be honoured), or empty at the cursor when {@code wait}
+     *       runs out or the hub closes. The timeout runs on the hub's timer thread: no thread waits.</li>
+     * </ul>
+     * Every waiter of a channel at the same cursor is completed with the same {@link ReadResult} instance
+     * (when its {@code limit} allows), so an answer can be encoded once. Cancelling the stage
+     * ({@code toCompletableFuture().cancel(false)}) stops the wait and releases what it holds. A waiting
+     * call counts in {@link #subscriberCount()}, and in {@link #waitingCount()} once its read found nothing.
+     *
+     * @param limit at most this many messages, {@code >= 1}
+     * @param wait  how long to wait for a message, {@code >= 0}
+     * @return the answer; completed exceptionally with the store's exception when its read fails, or with
+     *         an {@link IllegalStateException} when the hub closed before the read
      * @throws io.github.realtimepatterns.core.ProtocolException when the channel name is invalid
+     * @throws IllegalArgumentException when {@code limit < 1} or {@code wait} is negative
+     * @throws IllegalStateException when the hub is closed
      */
-    public ReadResult readRecent(String channel, Cursor cursor, int limit) {
+    public CompletionStage<ReadResult> next(String channel, Cursor cursor, int limit, Duration wait) {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(cursor, "cursor");
+        Objects.requireNonNull(wait, "wait");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
         }
-        ChannelState state = channels.get(channel);
-        if (state == null) {
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("wait must be >= 0 but was " + wait);
+        }
+        ChannelState known = channels.get(channel);
+        if (known == null) {
             Channels.validate(channel); // only valid names are ever followed: no need to check a found one
         }
-        Recent memory = state == null ? null : state.memory;
-        if (memory == null || closed.get() || !source.isHealthy()) {
-            return null;
+        if (closed.get()) {
+            throw new IllegalStateException("hub is closed");
         }
-        return memory.after(cursor, limit);
+        Recent memory = known == null ? null : known.memory;
+        if (memory != null && source.isHealthy()) {
+            ReadResult ready = memory.after(cursor, limit);
+            if (ready != null && !ready.messages().isEmpty()) {
+                return CompletableFuture.completedFuture(ready); // behind the known head: answered from memory
+            }
+        }
+        if (wait.isZero()) {
+            try {
+                return CompletableFuture.supplyAsync(() -> {
+                    storeReads.increment();
+                    return store.read(channel, cursor, limit);
+                }, pool);
+            } catch (RejectedExecutionException e) {
+                throw new IllegalStateException("hub is closed", e);
+            }
+        }
+        Waiter waiter = new Waiter(channel, cursor, limit);
+        ChannelState state = attach(waiter);
+        try {
+            waiter.timeout = timer.schedule(() -> state.actor.execute(waiter::expire), wait.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            waiter.fail(new IllegalStateException("hub is closed"));
+            return waiter.answer;
+        }
+        state.actor.execute(() -> state.join(waiter));
+        if (closed.get()) {
+            waiter.fail(new IllegalStateException("hub is closed")); // raced close(): nothing would answer it
+        }
+        return waiter.answer;
     }
 
-    /** Subscribers on this node now. */
+    /** Subscribers on this node now, waiting {@link #next} calls included. */
     public int subscriberCount() {
         return subscribers.get();
+    }
+
+    /** {@link #next} calls whose read found nothing and that now wait for a message or their timeout. */
+    public int waitingCount() {
+        return waiting.get();
     }
 
     /** Channels this node follows now: those with subscribers and those lingering after their last one left. */
@@ -180,7 +247,7 @@ public final class ChannelHub implements AutoCloseable {
         return joinsFromMemory.sum();
     }
 
-    /** Messages handed to subscribers, counted once per subscriber, since start. */
+    /** Messages handed to subscribers and waiters, counted once per recipient, since start. */
     public long deliveredMessages() {
         return deliveredMessages.sum();
     }
@@ -196,6 +263,7 @@ public final class ChannelHub implements AutoCloseable {
             return;
         }
         sweeper.shutdownNow();
+        timer.shutdownNow();
         synchronized (lingering) {
             lingering.clear();
         }
@@ -239,11 +307,25 @@ public final class ChannelHub implements AutoCloseable {
         }
     }
 
-    private void release(Sub sub) {
+    /** Counts {@code member} in its channel, creating the channel's state (and source subscription) if needed. */
+    private ChannelState attach(Member member) {
+        ChannelState state = channels.compute(member.channel, (name, existing) -> {
+            ChannelState s = existing != null ? existing : new ChannelState(name);
+            if (++s.refs == 1) {
+                stopLingering(s); // taken up again (or new): no longer counts against maxLingering
+            }
+            return s;
+        });
+        member.state = state;
+        subscribers.incrementAndGet();
+        return state;
+    }
+
+    private void release(Member member) {
         subscribers.decrementAndGet();
-        ChannelState state = sub.state;
+        ChannelState state = member.state;
         List<Map.Entry<ChannelState, Long>> over = new ArrayList<>();
-        channels.computeIfPresent(sub.channel, (name, s) -> {
+        channels.computeIfPresent(member.channel, (name, s) -> {
             if (s != state) {
                 return s;
             }
@@ -256,14 +338,19 @@ public final class ChannelHub implements AutoCloseable {
                 // Linger: a long-poll asks again right after its answer; keeping the channel (its
                 // source subscription, head and recent messages) saves a resubscribe and a store read.
                 long generation = ++s.idleGeneration;
-                sweeper.schedule(() -> expire(state, generation), lingerMillis, TimeUnit.MILLISECONDS);
+                try {
+                    sweeper.schedule(() -> expire(state, generation), lingerMillis, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    s.closeUpstream(); // the hub is closing
+                    return null;
+                }
                 startLingering(s, generation, over);
             }
             return s;
         });
         // Outside the compute: expire computes on the map (for other channels).
         over.forEach(e -> expire(e.getKey(), e.getValue()));
-        state.actor.execute(() -> state.subs.remove(sub));
+        state.actor.execute(() -> state.members.remove(member));
     }
 
     /**
@@ -319,20 +406,23 @@ public final class ChannelHub implements AutoCloseable {
         return t;
     }
 
-    /** One channel's subscribers and what the hub knows of the channel; touched only on its actor. */
+    /** One channel's members and what the hub knows of the channel; touched only on its actor. */
     private final class ChannelState implements ChangeListener {
         final String name;
         final SerialExecutor actor = new SerialExecutor(pool);
-        final Set<Sub> subs = new LinkedHashSet<>();
+        final Set<Member> members = new LinkedHashSet<>();
         final Subscription upstream;
         int refs; // guarded by the channels map's compute lock
         long idleGeneration; // guarded by the channels map's compute lock; which idle period may expire it
         String epoch;
         long head = -1; // the highest id known to exist, -1 when unknown
         // The latest messages, contiguous in id; used for joins only while they end at the head.
-        final java.util.ArrayDeque<Message> recent = new java.util.ArrayDeque<>();
-        // What readRecent may answer from (recent while it ends at the head), published for other threads.
+        final ArrayDeque<Message> recent = new ArrayDeque<>();
+        // What joins and next() may answer from (recent while it ends at the head), published for other threads.
         volatile Recent memory;
+        // The last batch cut to a waiter's limit: waiters with one limit share one answer.
+        private ReadResult trimmedFrom;
+        private ReadResult trimmed;
 
         ChannelState(String name) {
             this.name = name;
@@ -358,31 +448,34 @@ public final class ChannelHub implements AutoCloseable {
             }
         }
 
-        void join(Sub sub) {
-            if (!sub.open.get()) {
+        void join(Member member) {
+            if (!member.open.get()) {
                 return;
             }
-            ReadResult first = fromMemory(sub.position);
+            if (closed.get()) {
+                member.hubClosed(); // queued before the hub's shutdown reached this channel
+                return;
+            }
+            ReadResult first = fromMemory(member.position);
             try {
                 if (first == null) {
-                    first = read(sub.position);
+                    first = read(member.position);
                 } else {
                     joinsFromMemory.increment();
                 }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "join read of channel " + name + " after "
-                        + sub.position.after() + " failed: " + e.getMessage());
-                if (sub.open.compareAndSet(true, false)) {
-                    release(sub);
-                    safeClose(sub, e);
-                }
+                        + member.position.after() + " failed: " + e.getMessage());
+                member.joinFailed(e);
                 return;
             }
             learn(first);
-            subs.add(sub);
-            deliver(sub, first, true);
-            if (first.hasMore()) {
-                sync(List.of(sub));
+            members.add(member);
+            deliver(member, first, true);
+            if (!member.open.get()) {
+                members.remove(member);
+            } else if (first.hasMore()) {
+                sync(List.of(member));
             }
         }
 
@@ -395,7 +488,7 @@ public final class ChannelHub implements AutoCloseable {
         }
 
         private void fanOut(Message message) {
-            if (subs.isEmpty()) {
+            if (members.isEmpty()) {
                 // Keep the head true between subscribers (long-polls come and go), or forget it.
                 if (head >= 0 && message.id() == head + 1) {
                     head = message.id();
@@ -415,19 +508,19 @@ public final class ChannelHub implements AutoCloseable {
             head = message.id();
             remember(message);
             ReadResult batch = ReadResult.live(epoch, List.of(message));
-            List<Sub> lagging = null;
-            for (Sub sub : List.copyOf(subs)) {
-                if (!sub.open.get() || sub.paused) {
+            List<Member> lagging = null;
+            for (Member member : List.copyOf(members)) {
+                if (!member.open.get() || member.paused) {
                     continue;
                 }
-                long cursor = sub.position.after();
+                long cursor = member.position.after();
                 if (cursor == message.id() - 1) {
-                    deliver(sub, batch, false);
+                    deliver(member, batch, false);
                 } else if (cursor < message.id() - 1) {
                     if (lagging == null) {
                         lagging = new ArrayList<>();
                     }
-                    lagging.add(sub);
+                    lagging.add(member);
                 }
             }
             if (lagging != null) {
@@ -436,38 +529,38 @@ public final class ChannelHub implements AutoCloseable {
         }
 
         void sweep(long storeHead) {
-            if (subs.isEmpty()) {
+            if (members.isEmpty()) {
                 if (storeHead != head) {
                     forget(); // a lingering channel missed a notification: the next join reads the store
                 }
                 return;
             }
-            boolean lagging = subs.stream().anyMatch(s -> !s.paused && s.position.after() < storeHead);
+            boolean lagging = members.stream().anyMatch(s -> !s.paused && s.position.after() < storeHead);
             if (storeHead != head || lagging) {
                 syncAll();
             }
         }
 
         void syncAll() {
-            if (subs.isEmpty()) {
+            if (members.isEmpty()) {
                 forget(); // nobody to read for now: the next join reads instead of trusting the head
                 return;
             }
-            sync(List.copyOf(subs));
+            sync(List.copyOf(members));
         }
 
         /** Reads the store once per distinct cursor among {@code targets} and delivers what each lacks. */
-        void sync(List<Sub> targets) {
-            Map<Cursor, List<Sub>> groups = new LinkedHashMap<>();
-            for (Sub sub : targets) {
-                if (sub.open.get() && !sub.paused) {
-                    groups.computeIfAbsent(sub.position, c -> new ArrayList<>()).add(sub);
+        void sync(List<Member> targets) {
+            Map<Cursor, List<Member>> groups = new LinkedHashMap<>();
+            for (Member member : targets) {
+                if (member.open.get() && !member.paused) {
+                    groups.computeIfAbsent(member.position, c -> new ArrayList<>()).add(member);
                 }
             }
-            for (Map.Entry<Cursor, List<Sub>> group : groups.entrySet()) {
+            for (Map.Entry<Cursor, List<Member>> group : groups.entrySet()) {
                 Cursor cursor = group.getKey();
-                List<Sub> members = group.getValue();
-                while (!members.isEmpty()) {
+                List<Member> readers = group.getValue();
+                while (!readers.isEmpty()) {
                     ReadResult result;
                     try {
                         result = read(cursor);
@@ -480,32 +573,29 @@ public final class ChannelHub implements AutoCloseable {
                     if (result.messages().isEmpty() && result.honoured()) {
                         break;
                     }
-                    List<Sub> next = new ArrayList<>(members.size());
-                    for (Sub sub : members) {
-                        if (sub.open.get() && !sub.paused && sub.position.equals(cursor)) {
-                            deliver(sub, result, false);
-                            if (sub.open.get() && !sub.paused) {
-                                next.add(sub);
+                    List<Member> next = new ArrayList<>(readers.size());
+                    for (Member member : readers) {
+                        if (member.open.get() && !member.paused && member.position.equals(cursor)) {
+                            deliver(member, result, false);
+                            if (member.open.get() && !member.paused) {
+                                next.add(member);
                             }
                         }
                     }
                     if (!result.hasMore()) {
                         break;
                     }
-                    members = next;
+                    readers = next;
                     cursor = Cursor.of(result.epoch(), result.cursor());
                 }
             }
         }
 
         void shutdown() {
-            for (Sub sub : List.copyOf(subs)) {
-                if (sub.open.compareAndSet(true, false)) {
-                    subscribers.decrementAndGet();
-                    safeClose(sub, null);
-                }
+            for (Member member : List.copyOf(members)) {
+                member.hubClosed();
             }
-            subs.clear();
+            members.clear();
         }
 
         private ReadResult read(Cursor cursor) {
@@ -515,29 +605,26 @@ public final class ChannelHub implements AutoCloseable {
 
         /**
          * What a join at {@code cursor} would read, from the recent messages, or null when a read is needed:
-         * the change source is unhealthy (notifications may be missing), the cursor names another epoch, it is
-         * not within the recent messages or they do not end at the known head.
+         * the change source is unhealthy (notifications may be missing), the cursor names another epoch, or
+         * it is not within the recent messages or they do not end at the known head.
          */
         private ReadResult fromMemory(Cursor cursor) {
-            // A cursor without an epoch means the current stream, which is the one the hub has learned.
-            if (head < 0 || epoch == null || (cursor.epoch() != null && !epoch.equals(cursor.epoch())) || recent.isEmpty()
-                    || recent.peekLast().id() != head || !source.isHealthy()) {
-                return null;
+            Recent now = memory;
+            return now == null || !source.isHealthy() ? null : now.after(cursor, batchSize);
+        }
+
+        /** {@code batch} cut to {@code limit}; the same instance for every waiter with that limit. */
+        ReadResult trim(ReadResult batch, int limit) {
+            if (batch.messages().size() <= limit) {
+                return batch;
             }
-            long after = cursor.after();
-            if (after == head) {
-                return ReadResult.empty(epoch, head);
+            ReadResult last = trimmed;
+            if (trimmedFrom == batch && last.messages().size() == limit) {
+                return last;
             }
-            if (after < recent.peekFirst().id() - 1 || after > head || head - after > batchSize) {
-                return null;
-            }
-            List<Message> batch = new ArrayList<>((int) (head - after));
-            for (Message m : recent) {
-                if (m.id() > after) {
-                    batch.add(m);
-                }
-            }
-            return ReadResult.live(epoch, batch);
+            trimmedFrom = batch;
+            trimmed = batch.limitTo(limit);
+            return trimmed;
         }
 
         private void remember(Message message) {
@@ -559,14 +646,14 @@ public final class ChannelHub implements AutoCloseable {
             memory = null;
         }
 
-        /** Publishes the recent messages for {@link #readRecent} while they end at the head; else none. */
+        /** Publishes the recent messages for joins and {@link #next} while they end at the head; else none. */
         private void refreshMemory() {
             if (head < 0 || epoch == null || recent.isEmpty() || recent.peekLast().id() != head) {
                 memory = null;
                 return;
             }
             Recent now = memory;
-            if (now != null && now.head() == head && now.first() == recent.peekFirst().id() && now.epoch().equals(epoch)) {
+            if (now != null && now.head() == head && now.first() == recent.peekFirst().id() && now.epoch.equals(epoch)) {
                 return; // same epoch and ids: the same messages
             }
             memory = new Recent(epoch, recent.toArray(new Message[0]));
@@ -588,35 +675,31 @@ public final class ChannelHub implements AutoCloseable {
             refreshMemory();
         }
 
-        private void deliver(Sub sub, ReadResult batch, boolean first) {
+        private void deliver(Member member, ReadResult batch, boolean first) {
             if (!first && batch.messages().isEmpty() && batch.honoured()) {
                 return;
             }
-            sub.position = Cursor.of(batch.epoch(), batch.cursor());
-            try {
-                sub.subscriber.onBatch(batch);
-                deliveredMessages.add(batch.messages().size());
-                if (!sub.subscriber.wantsMore()) {
-                    sub.paused = true;
-                }
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "subscriber of channel " + name
-                        + " threw; it is unsubscribed", e);
-                sub.close();
-            }
-        }
-
-        private void safeClose(Sub sub, Throwable cause) {
-            try {
-                sub.subscriber.onClose(cause);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "subscriber of channel " + name + " threw in onClose", e);
-            }
+            member.position = Cursor.of(batch.epoch(), batch.cursor());
+            member.take(batch, first);
         }
     }
 
-    /** A channel's recent messages, contiguous in id and ending at its head, frozen for other threads. */
-    private record Recent(String epoch, Message[] messages) {
+    /**
+     * A channel's recent messages, contiguous in id and ending at its head, frozen for other threads. Equal
+     * questions get the same answer instance, so that an answer is encoded once however many ask.
+     */
+    private static final class Recent {
+        /** Most answers kept per snapshot: one per cursor within the recent messages, at most. */
+        private static final int ANSWERS = RECENT + 1;
+
+        final String epoch;
+        private final Message[] messages;
+        private final ConcurrentHashMap<Long, ReadResult> answers = new ConcurrentHashMap<>();
+
+        Recent(String epoch, Message[] messages) {
+            this.epoch = epoch;
+            this.messages = messages;
+        }
 
         long first() {
             return messages[0].id();
@@ -640,25 +723,97 @@ public final class ChannelHub implements AutoCloseable {
             if (after < first() - 1 || after > head) {
                 return null;
             }
+            if (head - after > limit) {
+                return slice(after, limit); // cut to a limit: rare, not shared
+            }
+            ReadResult known = answers.get(after);
+            if (known != null) {
+                return known;
+            }
+            ReadResult answer = slice(after, limit);
+            if (answers.size() < ANSWERS) {
+                ReadResult raced = answers.putIfAbsent(after, answer);
+                return raced != null ? raced : answer;
+            }
+            return answer;
+        }
+
+        private ReadResult slice(long after, int limit) {
             int from = (int) (after + 1 - first());
             int to = (int) Math.min(messages.length, (long) from + limit);
-            List<Message> batch = java.util.Arrays.asList(messages).subList(from, to);
+            List<Message> batch = Arrays.asList(messages).subList(from, to);
             return new ReadResult(epoch, batch, messages[to - 1].id(), to < messages.length, false, false);
         }
     }
 
-    private final class Sub implements HubSubscription {
+    /** What a channel delivers to: a subscriber, or a {@link #next} call waiting for its answer. */
+    private abstract class Member {
         final String channel;
-        final Subscriber subscriber;
         final AtomicBoolean open = new AtomicBoolean(true);
         volatile ChannelState state;
         volatile Cursor position;
         volatile boolean paused; // written on the actor only
 
-        Sub(String channel, Cursor cursor, Subscriber subscriber) {
+        Member(String channel, Cursor cursor) {
             this.channel = channel;
             this.position = cursor;
+        }
+
+        /** A batch at this member's position (its new position already set); on the actor. */
+        abstract void take(ReadResult batch, boolean first);
+
+        /** The join read failed, or the hub closed before it; on the actor. */
+        abstract void joinFailed(RuntimeException cause);
+
+        /** The hub is closing; on the actor. */
+        abstract void hubClosed();
+    }
+
+    private final class Sub extends Member implements HubSubscription {
+        final Subscriber subscriber;
+
+        Sub(String channel, Cursor cursor, Subscriber subscriber) {
+            super(channel, cursor);
             this.subscriber = subscriber;
+        }
+
+        @Override
+        void take(ReadResult batch, boolean first) {
+            try {
+                subscriber.onBatch(batch);
+                deliveredMessages.add(batch.messages().size());
+                if (!subscriber.wantsMore()) {
+                    paused = true;
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "subscriber of channel " + channel
+                        + " threw; it is unsubscribed", e);
+                close();
+            }
+        }
+
+        @Override
+        void joinFailed(RuntimeException cause) {
+            if (open.compareAndSet(true, false)) {
+                release(this);
+                tellClosed(cause);
+            }
+        }
+
+        @Override
+        void hubClosed() {
+            if (open.compareAndSet(true, false)) {
+                subscribers.decrementAndGet();
+                tellClosed(null);
+            }
+        }
+
+        private void tellClosed(Throwable cause) {
+            try {
+                subscriber.onClose(cause);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "subscriber of channel " + channel + " threw in onClose", e);
+            }
         }
 
         @Override
@@ -687,6 +842,103 @@ public final class ChannelHub implements AutoCloseable {
             if (open.compareAndSet(true, false)) {
                 release(this);
             }
+        }
+    }
+
+    /**
+     * A {@link #next} call: answered once, by the first batch after its cursor, its timeout, the hub's
+     * close, a failed read or its caller cancelling. Whatever ends it releases its place in the channel
+     * before the answer is handed out, so counts never lag behind answers.
+     */
+    private final class Waiter extends Member {
+        final int limit;
+        final CompletableFuture<ReadResult> answer = new CompletableFuture<>();
+        final AtomicBoolean counted = new AtomicBoolean();
+        volatile ScheduledFuture<?> timeout;
+        private boolean checked; // actor only: the join read answered
+        private boolean expired; // actor only: the timeout came before the join read
+
+        Waiter(String channel, Cursor cursor, int limit) {
+            super(channel, cursor);
+            this.limit = limit;
+            answer.whenComplete((result, error) -> leave()); // the caller cancelled, or any other end
+        }
+
+        @Override
+        void take(ReadResult batch, boolean first) {
+            if (!batch.messages().isEmpty() || !batch.honoured()) {
+                ReadResult mine = state.trim(batch, limit);
+                deliveredMessages.add(mine.messages().size());
+                finish(mine);
+                return;
+            }
+            if (first) {
+                checked = true;
+                if (expired) {
+                    finish(batch);
+                } else if (counted.compareAndSet(false, true)) {
+                    waiting.incrementAndGet();
+                    if (!open.get() && counted.compareAndSet(true, false)) {
+                        waiting.decrementAndGet(); // cancelled meanwhile: leave() ran before the count
+                    }
+                }
+            }
+        }
+
+        /** The timeout, on the actor: empty at the position, or after the join read when it is still running. */
+        void expire() {
+            if (!checked) {
+                expired = true;
+                return;
+            }
+            finish(emptyAtPosition());
+        }
+
+        @Override
+        void joinFailed(RuntimeException cause) {
+            fail(cause);
+        }
+
+        @Override
+        void hubClosed() {
+            if (checked) {
+                finish(emptyAtPosition());
+            } else {
+                fail(new IllegalStateException("hub is closed"));
+            }
+        }
+
+        void fail(Throwable cause) {
+            if (leave()) {
+                answer.completeExceptionally(cause);
+            }
+        }
+
+        private void finish(ReadResult result) {
+            if (leave()) {
+                answer.complete(result);
+            }
+        }
+
+        private ReadResult emptyAtPosition() {
+            Cursor at = position;
+            return ReadResult.empty(at.epoch(), Math.max(0, at.after()));
+        }
+
+        /** Gives back the channel, timer and counts, once; whether this call did. */
+        private boolean leave() {
+            if (!open.compareAndSet(true, false)) {
+                return false;
+            }
+            ScheduledFuture<?> t = timeout;
+            if (t != null) {
+                t.cancel(false);
+            }
+            if (counted.compareAndSet(true, false)) {
+                waiting.decrementAndGet();
+            }
+            release(this);
+            return true;
         }
     }
 

@@ -20,13 +20,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What every transport calls: {@link #publish} (append, then notify after commit), {@link #read} and
- * {@link #subscribe}, and what a transport or a metrics page needs to know about the node (counts,
- * {@link #health()}). It owns the node's {@link ChannelHub}; its store, broker and hub are not handed out.
+ * What every transport calls: {@link #publish} (append, then notify after commit), {@link #read},
+ * {@link #next} and {@link #subscribe}, and what a transport or a metrics page needs to know about the node
+ * (counts, {@link #health()}). It owns the node's {@link ChannelHub}; its store, broker and hub are not
+ * handed out.
  *
  * <p>Thread-safe. {@link #publish} and {@link #read} block on the store: call them off IO threads.
  * {@link #close()} closes the hub (ending every subscription) and the broker and change source it created
@@ -135,18 +137,31 @@ public final class RealtimeService implements AutoCloseable {
         return store.read(channel, cursor, limit);
     }
 
+    /**
+     * The next messages of {@code channel} after {@code cursor}, at most {@code limit}
+     * (1..{@value #MAX_LIMIT}), waiting up to {@code wait} for one: what a long-poll answers. Complete on
+     * return when this node's memory already holds messages after the cursor; never blocks the caller. See
+     * {@link ChannelHub#next} for the rest of the contract (timeouts, cancelling, shared answers).
+     *
+     * @throws io.github.realtimepatterns.core.ProtocolException for an invalid channel
+     * @throws IllegalArgumentException for a limit out of range or a negative wait
+     * @throws IllegalStateException when the service is closed
+     */
+    public CompletionStage<ReadResult> next(String channel, Cursor cursor, int limit, Duration wait) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be in 1.." + MAX_LIMIT + " but was " + limit);
+        }
+        return hub.next(channel, cursor, limit, wait);
+    }
+
+    /** {@link #next} calls waiting now for a message or their timeout (their read found nothing). */
+    public int waitingCount() {
+        return hub.waitingCount();
+    }
+
     /** Subscribes through this node's hub; see {@link ChannelHub#subscribe}. */
     public HubSubscription subscribe(String channel, Cursor cursor, Subscriber subscriber) {
         return hub.subscribe(channel, cursor, subscriber);
-    }
-
-    /**
-     * What the node's recent messages of {@code channel} hold after {@code cursor}, without a store read;
-     * {@code null} when memory cannot tell. Non-blocking: an IO thread may call it. See
-     * {@link ChannelHub#readRecent}.
-     */
-    public ReadResult readRecent(String channel, Cursor cursor, int limit) {
-        return hub.readRecent(channel, cursor, limit);
     }
 
     /**
@@ -163,7 +178,7 @@ public final class RealtimeService implements AutoCloseable {
         return new Health(storeProblem, changeSource.isHealthy(), changeSource.describe(), broker.isHealthy());
     }
 
-    /** Subscribers on this node now (open streams, sockets' subscriptions, parked polls). */
+    /** Subscribers on this node now (open streams, sockets' subscriptions, waiting {@link #next} calls). */
     public int subscriberCount() {
         return hub.subscriberCount();
     }

@@ -297,7 +297,15 @@ final class JdbcMessageStore implements MessageStore {
                 throw e;
             }
         }
-        return new AppendResult(new Message(channel, id, data, now), true);
+        Message stored = new Message(channel, id, data, now);
+        if (options.appendHook() != null) {
+            try {
+                options.appendHook().afterInsert(h.getConnection(), stored);
+            } catch (SQLException e) {
+                throw new StoreException("append hook for channel " + channel + " failed: " + e.getMessage(), e);
+            }
+        }
+        return new AppendResult(stored, true);
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  *
  * <p>Defaults: no user or password (or those in the URL), table prefix {@code rp_}, {@link
  * Retention#DEFAULT}, {@link Clock#systemUTC()}, at most 10 pooled connections, a 10 s wait for a free
- * connection.
+ * connection, no {@link AppendHook}.
  */
 public final class JdbcOptions {
 
@@ -26,6 +26,7 @@ public final class JdbcOptions {
     private final Clock clock;
     private final int maxConnections;
     private final Duration connectionTimeout;
+    private final AppendHook appendHook;
 
     private JdbcOptions(Builder b) {
         this.url = b.url;
@@ -36,6 +37,7 @@ public final class JdbcOptions {
         this.clock = b.clock;
         this.maxConnections = b.maxConnections;
         this.connectionTimeout = b.connectionTimeout;
+        this.appendHook = b.appendHook;
     }
 
     /**
@@ -88,6 +90,11 @@ public final class JdbcOptions {
         return connectionTimeout;
     }
 
+    /** What each append also does in its transaction, or {@code null} for nothing. */
+    public AppendHook appendHook() {
+        return appendHook;
+    }
+
     @Override
     public String toString() {
         return "JdbcOptions[url=" + url + ", tablePrefix=" + tablePrefix + ", retention=" + retention + "]";
@@ -103,6 +110,7 @@ public final class JdbcOptions {
         private Clock clock = Clock.systemUTC();
         private int maxConnections = 10;
         private Duration connectionTimeout = Duration.ofSeconds(10);
+        private AppendHook appendHook;
 
         private Builder(String url) {
             Objects.requireNonNull(url, "url");
@@ -157,6 +165,15 @@ public final class JdbcOptions {
                 throw new IllegalArgumentException("connectionTimeout must be > 0 but was " + connectionTimeout);
             }
             this.connectionTimeout = connectionTimeout;
+            return this;
+        }
+
+        /**
+         * Work each append also does inside its transaction, after the insert (default none): for example
+         * {@link io.github.realtimepatterns.core.change.PostgresChangeSource#NOTIFY}.
+         */
+        public Builder appendHook(AppendHook appendHook) {
+            this.appendHook = Objects.requireNonNull(appendHook, "appendHook");
             return this;
         }
 

@@ -1,39 +1,32 @@
 package io.github.realtimepatterns.core.broker;
 
-import io.github.realtimepatterns.core.change.ChangeListener;
-import io.github.realtimepatterns.core.change.Subscription;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.realtimepatterns.core.BrokerException;
 import io.github.realtimepatterns.core.Message;
-import io.github.realtimepatterns.core.testing.Eventually;
-import java.time.Duration;
+import io.github.realtimepatterns.core.change.ChangeSource;
+import io.github.realtimepatterns.core.change.ChangeSourceContract;
+import io.github.realtimepatterns.core.store.MessageStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link Broker} must do. An implementation passes it through a one-screen subclass that
- * implements {@link #newBroker()}; a broker whose subscriptions go live asynchronously (Redis) needs no
- * more: {@link #awaitLive} publishes probe messages until each listener has heard one.
+ * What every {@link Broker} must do: the {@link ChangeSourceContract} (a broker is a change source that is
+ * told of each stored message by {@link Broker#publish}), plus delivery from another node and a harmless
+ * publish after close. An implementation passes it through a one-screen subclass that implements {@link
+ * #newBroker()}; a broker whose subscriptions go live asynchronously (Redis) needs no more: {@link
+ * #awaitLive} publishes probe messages until each listener has heard one.
  *
  * <p>Specified here beyond the interface's javadoc: {@code publish} after {@code close()} delivers nothing
  * and either returns or throws {@link BrokerException}; {@code subscribe} after {@code close()} throws
  * {@link IllegalStateException}.
  */
-public abstract class BrokerContract {
-
-    /** Data of a probe message; recorders count probes apart from real messages. */
-    protected static final String PROBE = "\"probe\"";
-
-    private static final Duration WAIT = Duration.ofSeconds(20);
+public abstract class BrokerContract extends ChangeSourceContract {
 
     private final List<Broker> brokers = new ArrayList<>();
 
@@ -45,9 +38,21 @@ public abstract class BrokerContract {
         return broker;
     }
 
+    /** The broker from {@link #newBroker()}: a broker does not read the store, it is told by {@link #announce}. */
+    @Override
+    protected final ChangeSource newSource(MessageStore store) {
+        return newBroker();
+    }
+
+    /** Publishes the stored message, as {@code RealtimeService.publish} does after the append. */
+    @Override
+    protected final void announce(ChangeSource source, Message stored) {
+        ((Broker) source).publish(stored);
+    }
+
     /**
      * Waits until {@code recorders}, subscribed to {@code channel} on {@code broker}, each hear what is
-     * published from now on: publishes probe messages every 20 ms until every one of them has seen one.
+     * published from now on: publishes probe messages (not stored) every 20 ms until every one has seen one.
      */
     protected void awaitLive(Broker broker, String channel, Recorder... recorders) {
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -73,45 +78,6 @@ public abstract class BrokerContract {
     }
 
     @Test
-    void deliversToSubscribersOfThatChannelOnly() {
-        Broker broker = broker();
-        Recorder a = new Recorder();
-        Recorder b = new Recorder();
-        broker.subscribe("contract-a", a);
-        broker.subscribe("contract-b", b);
-        awaitLive(broker, "contract-a", a);
-        awaitLive(broker, "contract-b", b);
-
-        broker.publish(message("contract-a", 7));
-        broker.publish(message("contract-b", 8)); // a barrier: notifications of one publisher arrive in order
-
-        b.awaitIds(8);
-        a.awaitIds(7);
-        assertThat(a.ids()).containsExactly(7L);
-        assertThat(a.messages().get(0).data()).isEqualTo("{\"n\":7}");
-        assertThat(b.ids()).containsExactly(8L);
-    }
-
-    @Test
-    void deliversToEverySubscriberOfAChannel() {
-        Broker broker = broker();
-        Recorder first = new Recorder();
-        Recorder second = new Recorder();
-        Recorder third = new Recorder();
-        broker.subscribe("contract-many", first);
-        broker.subscribe("contract-many", second);
-        broker.subscribe("contract-many", third);
-        awaitLive(broker, "contract-many", first, second, third);
-
-        broker.publish(message("contract-many", 1));
-        broker.publish(message("contract-many", 2));
-
-        for (Recorder r : List.of(first, second, third)) {
-            r.awaitIds(1, 2);
-        }
-    }
-
-    @Test
     void deliversFromAnotherNode() {
         Broker broker = broker();
         Broker peer = peerOf(broker);
@@ -125,79 +91,6 @@ public abstract class BrokerContract {
         peer.publish(message("contract-peer", 5));
 
         recorder.awaitIds(5);
-    }
-
-    @Test
-    void closedSubscriptionStopsDelivery() {
-        Broker broker = broker();
-        Recorder leaving = new Recorder();
-        Recorder staying = new Recorder();
-        Subscription subscription = broker.subscribe("contract-close", leaving);
-        broker.subscribe("contract-close", staying);
-        awaitLive(broker, "contract-close", leaving, staying);
-
-        broker.publish(message("contract-close", 1));
-        leaving.awaitIds(1);
-        staying.awaitIds(1);
-        subscription.close();
-        subscription.close(); // idempotent
-        broker.publish(message("contract-close", 2));
-
-        staying.awaitIds(1, 2);
-        assertThat(leaving.ids()).containsExactly(1L);
-        assertThat(subscription.channel()).isEqualTo("contract-close");
-    }
-
-    @Test
-    void lastSubscriptionClosedStopsDeliveryAndTheChannelCanBeSubscribedAgain() {
-        Broker broker = broker();
-        Recorder gone = new Recorder();
-        Recorder barrier = new Recorder();
-        Subscription subscription = broker.subscribe("contract-last", gone);
-        broker.subscribe("contract-barrier", barrier);
-        awaitLive(broker, "contract-last", gone);
-        awaitLive(broker, "contract-barrier", barrier);
-
-        subscription.close();
-        broker.publish(message("contract-last", 1));
-        broker.publish(message("contract-barrier", 2));
-        barrier.awaitIds(2);
-        assertThat(gone.ids()).isEmpty();
-
-        Recorder again = new Recorder();
-        broker.subscribe("contract-last", again);
-        awaitLive(broker, "contract-last", again);
-        broker.publish(message("contract-last", 3));
-        again.awaitIds(3);
-        assertThat(gone.ids()).isEmpty();
-    }
-
-    @Test
-    void listenerThatThrowsKeepsItsSubscriptionAndOthersTheirs() {
-        Broker broker = broker();
-        AtomicInteger thrown = new AtomicInteger();
-        Recorder throwing = new Recorder() {
-            @Override
-            public void onMessage(Message message) {
-                super.onMessage(message);
-                if (!message.data().equals(PROBE)) {
-                    thrown.incrementAndGet();
-                    throw new IllegalStateException("listener fails on purpose");
-                }
-            }
-        };
-        Recorder calm = new Recorder();
-        broker.subscribe("contract-throw", throwing);
-        broker.subscribe("contract-throw", calm);
-        awaitLive(broker, "contract-throw", throwing, calm);
-
-        broker.publish(message("contract-throw", 1));
-        broker.publish(message("contract-throw", 2));
-        broker.publish(message("contract-throw", 3));
-
-        calm.awaitIds(1, 2, 3);
-        throwing.awaitIds(1, 2, 3);
-        assertThat(thrown).hasValue(3);
     }
 
     @Test
@@ -223,14 +116,14 @@ public abstract class BrokerContract {
         assertThat(broker.describe()).isNotBlank();
     }
 
-    /** A message of {@code channel} with {@code id} and data {@code {"n":id}}. */
+    /** A message of {@code channel} with {@code id} and data {@code {"n":id}}, not stored anywhere. */
     protected static Message message(String channel, long id) {
         return new Message(channel, id, "{\"n\":" + id + "}", Instant.now());
     }
 
     private static boolean allSawProbe(Recorder... recorders) {
         for (Recorder r : recorders) {
-            if (r.probes.get() == 0) {
+            if (r.probes() == 0) {
                 return false;
             }
         }
@@ -243,48 +136,6 @@ public abstract class BrokerContract {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
-        }
-    }
-
-    /** Records the messages it hears (probes apart) and how many resyncs. Thread-safe. */
-    public static class Recorder implements ChangeListener {
-        private final List<Message> messages = new CopyOnWriteArrayList<>();
-        final AtomicInteger probes = new AtomicInteger();
-        private final AtomicInteger resyncs = new AtomicInteger();
-
-        @Override
-        public void onMessage(Message message) {
-            if (message.data().equals(PROBE)) {
-                probes.incrementAndGet();
-            } else {
-                messages.add(message);
-            }
-        }
-
-        @Override
-        public void onResync() {
-            resyncs.incrementAndGet();
-        }
-
-        /** The messages heard, probes apart, in arrival order. */
-        public List<Message> messages() {
-            return List.copyOf(messages);
-        }
-
-        /** Ids of {@link #messages()}. */
-        public List<Long> ids() {
-            return messages.stream().map(Message::id).toList();
-        }
-
-        /** Resyncs heard. */
-        public int resyncs() {
-            return resyncs.get();
-        }
-
-        /** Waits until exactly these ids were heard, in this order. */
-        public void awaitIds(long... expected) {
-            List<Long> want = java.util.Arrays.stream(expected).boxed().toList();
-            Eventually.await(WAIT, () -> ids().equals(want), () -> "ids " + want + " but heard " + ids());
         }
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.realtimepatterns.core.BrokerException;
 import io.github.realtimepatterns.core.Message;
-import io.github.realtimepatterns.core.broker.BrokerContract.Recorder;
+import io.github.realtimepatterns.core.change.ChangeSourceContract.Recorder;
 import io.github.realtimepatterns.core.testing.Eventually;
 import io.github.realtimepatterns.core.testing.RedisServer;
 import java.time.Duration;

@@ -23,9 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class StorePollerTest {
+/** The store poller passes the change-source kit, plus what only a poller has: its cost, cursors and failures. */
+class StorePollerTest extends ChangeSourceContract {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    @Override
+    protected ChangeSource newSource(MessageStore store) {
+        return StorePoller.builder(store).interval(Duration.ofMillis(10)).batchSize(50).build();
+    }
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -59,7 +63,7 @@ class StorePollerTest {
                 poller.subscribe("ch" + c, r);
             }
         }
-        Eventually.await(WAIT, () -> recorders.stream().allMatch(r -> r.resyncs.get() > 0));
+        Eventually.await(WAIT, () -> recorders.stream().allMatch(r -> r.resyncs() > 0));
         for (int c = 0; c < channelCount; c++) {
             store.append("ch" + c, "1");
         }
@@ -82,7 +86,7 @@ class StorePollerTest {
         Recorder b = new Recorder();
         poller.subscribe("chat", a);
         poller.subscribe("chat", b);
-        Eventually.await(WAIT, () -> a.resyncs.get() > 0 && b.resyncs.get() > 0);
+        Eventually.await(WAIT, () -> a.resyncs() > 0 && b.resyncs() > 0);
         for (int i = 0; i < 120; i++) {
             store.append("chat", "{\"i\":" + i + "}");
         }
@@ -100,7 +104,7 @@ class StorePollerTest {
         StorePoller poller = poller(store);
         Recorder r = new Recorder();
         poller.subscribe("chat", r);
-        Eventually.await(WAIT, () -> r.resyncs.get() == 1);
+        Eventually.await(WAIT, () -> r.resyncs() == 1);
         store.append("chat", "3");
         Eventually.await(WAIT, () -> r.ids().equals(List.of(3L)));
     }
@@ -111,12 +115,12 @@ class StorePollerTest {
         StorePoller poller = poller(store);
         Recorder r = new Recorder();
         poller.subscribe("chat", r);
-        Eventually.await(WAIT, () -> r.resyncs.get() == 1);
+        Eventually.await(WAIT, () -> r.resyncs() == 1);
         store.append("chat", "1");
         store.append("chat", "2");
         Eventually.await(WAIT, () -> r.ids().size() == 2);
         store.replaceWith(MessageStores.inMemory()); // a restart: new epoch, ids from 1 again
-        Eventually.await(WAIT, () -> r.resyncs.get() >= 2);
+        Eventually.await(WAIT, () -> r.resyncs() >= 2);
         store.append("chat", "new 1");
         store.append("chat", "new 2");
         store.append("chat", "new 3");
@@ -143,7 +147,7 @@ class StorePollerTest {
         });
         Recorder ok = new Recorder();
         poller.subscribe("chat", ok);
-        Eventually.await(WAIT, () -> ok.resyncs.get() > 0);
+        Eventually.await(WAIT, () -> ok.resyncs() > 0);
         store.append("chat", "1");
         store.append("chat", "2");
         Eventually.await(WAIT, () -> ok.ids().size() == 2 && thrown.get() == 2);
@@ -155,7 +159,7 @@ class StorePollerTest {
         StorePoller poller = poller(store);
         Recorder r = new Recorder();
         poller.subscribe("chat", r);
-        Eventually.await(WAIT, () -> r.resyncs.get() == 1);
+        Eventually.await(WAIT, () -> r.resyncs() == 1);
         store.failing.set(true);
         int before = store.readManyCalls.get();
         Eventually.await(WAIT, () -> store.readManyCalls.get() >= before + 3);
@@ -193,26 +197,6 @@ class StorePollerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interval");
         assertThatThrownBy(() -> StorePoller.builder(store).batchSize(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batchSize");
-    }
-
-    /** Records what a listener hears. */
-    private static final class Recorder implements ChangeListener {
-        final CopyOnWriteArrayList<Long> ids = new CopyOnWriteArrayList<>();
-        final AtomicInteger resyncs = new AtomicInteger();
-
-        @Override
-        public void onMessage(Message message) {
-            ids.add(message.id());
-        }
-
-        @Override
-        public void onResync() {
-            resyncs.incrementAndGet();
-        }
-
-        List<Long> ids() {
-            return List.copyOf(ids);
-        }
     }
 
     /**

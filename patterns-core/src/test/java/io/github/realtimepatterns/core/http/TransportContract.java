@@ -6,6 +6,11 @@ import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.WireJson;
+import io.github.realtimepatterns.core.broker.Broker;
+import io.github.realtimepatterns.core.broker.InJvmBroker;
+import io.github.realtimepatterns.core.broker.RedisBroker;
+import io.github.realtimepatterns.core.change.ChangeSource;
+import io.github.realtimepatterns.core.change.StorePoller;
 import io.github.realtimepatterns.core.client.ClientSubscription;
 import io.github.realtimepatterns.core.client.RealtimeClient;
 import io.github.realtimepatterns.core.store.MessageStore;
@@ -13,6 +18,7 @@ import io.github.realtimepatterns.core.store.MessageStores;
 import io.github.realtimepatterns.core.store.Retention;
 import io.github.realtimepatterns.core.testing.Eventually;
 import io.github.realtimepatterns.core.testing.RecordingListener;
+import io.github.realtimepatterns.core.testing.RedisServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
@@ -22,33 +28,95 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What every transport must do, run by each pattern module through a one-screen subclass: delivery
  * once and in order, cursors, resets, truncation, and the shared HTTP errors that leave nothing stored.
  *
- * <p>Subclasses say how to build their handler over a store, which Java client to use, and where their
- * subscribe endpoint lives; the kit starts a real server on a free port for each test.
+ * <p>Subclasses say how to build their handler over a store and a change source, which Java client to
+ * use, and where their subscribe endpoint lives; the kit starts a real server on a free port for each
+ * test. Every scenario (every test of this class and of its nested classes) runs once per {@link
+ * ChangeSourceKind change source}: the in-JVM broker, Redis Pub/Sub (one real {@code redis-server} per test
+ * class, started when first needed) and the store poller, so the transports x change sources matrix is
+ * what the reports show. A transport with nothing to wake (polling) hides {@link #changeSourceKinds()} with
+ * its own static method returning {@link ChangeSourceKind#NONE} and runs them once.
+ *
+ * <p>A new scenario is a {@code @Test} method in this class or one of its {@code @Nested} classes that
+ * starts its server with {@link #start(MessageStore)}; it then runs over every change source by itself.
  */
+@ParameterizedClass(name = "over {0}")
+@MethodSource("changeSourceKinds")
 public abstract class TransportContract {
 
     /** The JDK client the kit uses for raw HTTP checks; HTTP/1.1 as the library's clients use. */
     protected static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    /** How often the store poller reads the store in the {@link ChangeSourceKind#STORE_POLLER} runs. */
+    protected static final Duration POLL_INTERVAL = Duration.ofMillis(50);
+
+    private static final AtomicInteger REDIS_PREFIXES = new AtomicInteger();
+    private static RedisServer redis;
+
+    /** The change source of this run; set by JUnit before each test. */
+    @Parameter
+    protected ChangeSourceKind changeSourceKind;
+
     private final List<AutoCloseable> open = new ArrayList<>();
 
-    /** The pattern's handler over {@code store} (its knobs set for fast tests: short timeouts, intervals). */
-    protected abstract RealtimeHandler newHandler(MessageStore store);
+    /** How the handler under test hears of new messages in one run of the scenarios. */
+    public enum ChangeSourceKind {
+        /** An {@code InJvmBroker}: announces publishes and wakes the handler at once. */
+        IN_JVM_BROKER("the in-JVM broker"),
+        /** A {@code RedisBroker} on a real redis-server: announces publishes and wakes the handler. */
+        REDIS("Redis Pub/Sub"),
+        /** A {@code StorePoller} reading the store every {@link #POLL_INTERVAL}; publishes go to an unheard in-JVM broker. */
+        STORE_POLLER("the store poller"),
+        /** For a transport that waits for nothing (polling): an in-JVM broker it may announce to. */
+        NONE("no change source");
+
+        private final String description;
+
+        ChangeSourceKind(String description) {
+            this.description = description;
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    /** The change sources every scenario runs over. A subclass may hide this with its own static method. */
+    protected static List<ChangeSourceKind> changeSourceKinds() {
+        return List.of(ChangeSourceKind.IN_JVM_BROKER, ChangeSourceKind.REDIS, ChangeSourceKind.STORE_POLLER);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (redis != null) {
+            redis.close();
+            redis = null;
+        }
+    }
 
     /**
-     * The pattern's handler over {@code store} with {@code settings} (limits, origins, authorizer), for the
-     * checks of the request entry; the same knobs as {@link #newHandler(MessageStore)}.
+     * The pattern's handler over {@code store} (its knobs set for fast tests: short timeouts, intervals),
+     * announcing publishes through {@code broker}, woken by {@code changeSource} (the broker itself or a
+     * store poller) and with {@code settings} (limits, origins, authorizer). Wire them all:
+     * {@code builder(store).broker(broker).changeSource(changeSource).settings(settings)}. The handler is
+     * not to close the broker or the change source: the kit does, after the test.
      */
-    protected abstract RealtimeHandler newHandler(MessageStore store, HttpSettings settings);
+    protected abstract RealtimeHandler newHandler(MessageStore store, Broker broker, ChangeSource changeSource,
+                                                  HttpSettings settings);
 
     /** The pattern's Java client for a server at {@code base}. */
     protected abstract RealtimeClient newClient(URI base);
@@ -56,7 +124,7 @@ public abstract class TransportContract {
     /** The subscribe path of the transport for {@code channel}, relative, like {@code channels/c/events}. */
     protected abstract String subscribePath(String channel);
 
-    /** Starts a handler over {@code store} on a free port; closed after the test. */
+    /** Starts a handler over {@code store} and this run's change source on a free port; all closed after the test. */
     protected final PatternServer start(MessageStore store) {
         return start(newHandler(store), store);
     }
@@ -64,9 +132,45 @@ public abstract class TransportContract {
     /** Starts {@code handler} (over {@code store}) on a free port; both closed after the test. */
     protected final PatternServer start(RealtimeHandler handler, MessageStore store) {
         PatternServer server = PatternServer.start(handler, 0);
-        open.add(0, store);
+        if (!open.contains(store)) {
+            open.add(0, store);
+        }
         open.add(0, server);
         return server;
+    }
+
+    /** The pattern's handler over {@code store} and this run's change source, with default settings. */
+    protected final RealtimeHandler newHandler(MessageStore store) {
+        return newHandler(store, HttpSettings.DEFAULTS);
+    }
+
+    /**
+     * The pattern's handler over {@code store} and this run's change source, with {@code settings}; the
+     * store, broker and change source are closed after the test (the handler too once started).
+     */
+    protected final RealtimeHandler newHandler(MessageStore store, HttpSettings settings) {
+        open.add(0, store);
+        Broker broker = switch (changeSourceKind) {
+            case REDIS -> RedisBroker.builder(redis().uri())
+                    .keyPrefix("transport" + REDIS_PREFIXES.incrementAndGet() + ":").build();
+            case IN_JVM_BROKER, STORE_POLLER, NONE -> new InJvmBroker();
+        };
+        open.add(0, broker);
+        ChangeSource changeSource = broker;
+        if (changeSourceKind == ChangeSourceKind.STORE_POLLER) {
+            changeSource = StorePoller.builder(store).interval(POLL_INTERVAL).build();
+            open.add(0, changeSource);
+        }
+        // A node serves once it hears: a Redis subscriber connects asynchronously (health says DOWN until then).
+        Eventually.await(broker::isHealthy, broker.describe() + " connected");
+        return newHandler(store, broker, changeSource, settings);
+    }
+
+    private static synchronized RedisServer redis() {
+        if (redis == null) {
+            redis = RedisServer.start();
+        }
+        return redis;
     }
 
     /** A client for {@code server}; closed after the test. */

@@ -1,9 +1,11 @@
 package io.github.realtimepatterns.core.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.Message;
+import io.github.realtimepatterns.core.ProtocolException;
 import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.change.ChangeListener;
 import io.github.realtimepatterns.core.change.ChangeSource;
@@ -16,10 +18,15 @@ import io.github.realtimepatterns.core.testing.RecordingListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class ChannelHubTest {
@@ -270,37 +277,178 @@ class ChannelHubTest {
         assertThat(hub.storeReads()).as("answered from the recent messages").isEqualTo(reads);
     }
 
-    @Test
-    void readRecentAnswersFromMemoryUpToTheLimitAndNullWhenMemoryCannotTell() {
-        ChannelHub hub = hub(broker, Duration.ofMinutes(5), Duration.ofMillis(200));
-        assertThat(hub.readRecent("c", Cursor.after(0), 10)).as("channel not followed").isNull();
-        Recorder stay = new Recorder();
-        HubSubscription s = hub.subscribe("c", Cursor.after(0), stay);
-        Eventually.await(() -> !stay.batches.isEmpty(), "join");
-        for (int i = 1; i <= 4; i++) {
-            publish("c", i);
+    @Nested
+    @DisplayName("next(channel, cursor, limit, wait)")
+    class Next {
+
+        private ReadResult await(CompletionStage<ReadResult> stage) {
+            try {
+                return stage.toCompletableFuture().get(20, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
         }
-        stay.got.awaitCount(4);
-        String epoch = stay.batches.get(0).epoch();
-        long reads = hub.storeReads();
-        ReadResult two = hub.readRecent("c", Cursor.of(epoch, 1), 2);
-        assertThat(two.messages()).extracting(Message::id).containsExactly(2L, 3L);
-        assertThat(two.cursor()).isEqualTo(3);
-        assertThat(two.hasMore()).isTrue();
-        ReadResult rest = hub.readRecent("c", Cursor.after(3), 10);
-        assertThat(rest.messages()).extracting(Message::id).containsExactly(4L);
-        assertThat(rest.hasMore()).isFalse();
-        assertThat(rest.epoch()).isEqualTo(epoch);
-        assertThat(hub.readRecent("c", Cursor.of(epoch, 4), 10).messages()).as("at the head").isEmpty();
-        assertThat(hub.readRecent("c", Cursor.of(epoch, 5), 10)).as("ahead of the head").isNull();
-        assertThat(hub.readRecent("c", Cursor.of("not-" + epoch, 1), 10)).as("another epoch").isNull();
-        assertThat(hub.storeReads()).isEqualTo(reads);
-        s.close();
-        publish("c", 5); // heard while lingering: memory stays true
-        Eventually.await(() -> hub.readRecent("c", Cursor.of(epoch, 4), 10) != null
-                && hub.readRecent("c", Cursor.of(epoch, 4), 10).messages().size() == 1, "the lingering channel learned #5");
-        Eventually.await(() -> hub.channelCount() == 0, "channel released");
-        assertThat(hub.readRecent("c", Cursor.of(epoch, 4), 10)).as("released").isNull();
+
+        @Test
+        void answersAtOnceFromMemoryUpToTheLimitWithoutAReadAndSharesEqualAnswers() {
+            ChannelHub hub = hub(broker, Duration.ofMinutes(5), Duration.ofMillis(200));
+            Recorder stay = new Recorder();
+            HubSubscription s = hub.subscribe("c", Cursor.after(0), stay);
+            Eventually.await(() -> !stay.batches.isEmpty(), "join");
+            for (int i = 1; i <= 4; i++) {
+                publish("c", i);
+            }
+            stay.got.awaitCount(4);
+            String epoch = stay.batches.get(0).epoch();
+            long reads = hub.storeReads();
+            CompletableFuture<ReadResult> two = hub.next("c", Cursor.of(epoch, 1), 2, Duration.ofSeconds(10))
+                    .toCompletableFuture();
+            assertThat(two).as("complete on return").isDone();
+            assertThat(two.join().messages()).extracting(Message::id).containsExactly(2L, 3L);
+            assertThat(two.join().cursor()).isEqualTo(3);
+            assertThat(two.join().hasMore()).isTrue();
+            ReadResult rest = hub.next("c", Cursor.after(3), 10, Duration.ofSeconds(10)).toCompletableFuture().join();
+            assertThat(rest.messages()).extracting(Message::id).containsExactly(4L);
+            assertThat(rest.hasMore()).isFalse();
+            assertThat(rest.epoch()).isEqualTo(epoch);
+            assertThat(hub.next("c", Cursor.of(epoch, 3), 10, Duration.ZERO).toCompletableFuture().join())
+                    .as("the same question, the same answer instance").isSameAs(rest);
+            assertThat(hub.storeReads()).isEqualTo(reads);
+            assertThat(hub.subscriberCount()).as("nothing joined").isEqualTo(1);
+            s.close();
+        }
+
+        @Test
+        void withoutWaitReadsTheStoreWhenMemoryCannotTell() {
+            ChannelHub hub = hub(broker, Duration.ofMinutes(5));
+            publish("c", 1);
+            long reads = hub.storeReads();
+            ReadResult r = await(hub.next("c", Cursor.after(0), 10, Duration.ZERO));
+            assertThat(r.messages()).extracting(Message::id).containsExactly(1L);
+            ReadResult empty = await(hub.next("c", Cursor.after(1), 10, Duration.ZERO));
+            assertThat(empty.messages()).isEmpty();
+            assertThat(empty.cursor()).isEqualTo(1);
+            assertThat(hub.storeReads()).isEqualTo(reads + 2);
+            assertThat(hub.channelCount()).as("a read without wait follows nothing").isZero();
+        }
+
+        @Test
+        void waitsForAPublishAndAnswersEveryWaiterWithTheSameBatch() {
+            ChannelHub hub = hub(broker, Duration.ofMinutes(5));
+            publish("c", 1);
+            List<CompletableFuture<ReadResult>> waits = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                waits.add(hub.next("c", Cursor.after(1), 10, Duration.ofSeconds(20)).toCompletableFuture());
+            }
+            Eventually.await(() -> hub.waitingCount() == 20, "all twenty wait");
+            assertThat(hub.subscriberCount()).isEqualTo(20);
+            assertThat(waits).noneMatch(CompletableFuture::isDone);
+            publish("c", 2);
+            ReadResult first = await(waits.get(0));
+            assertThat(first.messages()).extracting(Message::id).containsExactly(2L);
+            for (CompletableFuture<ReadResult> w : waits) {
+                assertThat(await(w)).isSameAs(first);
+            }
+            assertThat(hub.waitingCount()).isZero();
+            assertThat(hub.subscriberCount()).isZero();
+        }
+
+        @Test
+        void answersEmptyAtItsCursorWhenTheWaitRunsOut() {
+            ChannelHub hub = hub(broker, Duration.ofMinutes(5));
+            publish("c", 1);
+            publish("c", 2);
+            long t0 = System.nanoTime();
+            ReadResult r = await(hub.next("c", Cursor.head(), 10, Duration.ofMillis(300)));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(280));
+            assertThat(r.messages()).isEmpty();
+            assertThat(r.cursor()).as("the head, learned by the read").isEqualTo(2);
+            assertThat(r.epoch()).isEqualTo(store.read("c", Cursor.after(0), 1).epoch());
+            assertThat(hub.waitingCount()).isZero();
+            assertThat(hub.subscriberCount()).isZero();
+        }
+
+        @Test
+        void neverMissesAPublishBetweenItsReadAndItsWait() {
+            // The store answers the join read, then a message is published before the waiter is parked.
+            AtomicBoolean armed = new AtomicBoolean();
+            MessageStore racing = new RacingStore(store, () -> {
+                if (armed.compareAndSet(true, false)) {
+                    publish("race", 0);
+                }
+            });
+            ChannelHub hub = ChannelHub.builder(racing, broker).sweepInterval(Duration.ofMinutes(5))
+                    .linger(Duration.ZERO).build();
+            open.add(0, hub);
+            for (int i = 0; i < 50; i++) {
+                long head = store.head("race");
+                armed.set(true);
+                ReadResult r = await(hub.next("race", Cursor.after(head), 10, Duration.ofSeconds(20)));
+                assertThat(r.messages()).as("iteration %d", i).extracting(Message::id).containsExactly(head + 1);
+            }
+        }
+
+        @Test
+        void aCancelledWaitReleasesTheChannel() {
+            ChannelHub hub = hub(broker, Duration.ofMinutes(5));
+            CompletableFuture<ReadResult> w = hub.next("c", Cursor.after(0), 10, Duration.ofSeconds(20))
+                    .toCompletableFuture();
+            Eventually.await(() -> hub.waitingCount() == 1, "waiting");
+            w.cancel(false);
+            assertThat(hub.waitingCount()).isZero();
+            assertThat(hub.subscriberCount()).isZero();
+            Eventually.await(() -> hub.channelCount() == 0 && broker.channelCount() == 0, "channel released");
+        }
+
+        @Test
+        void closingTheHubAnswersWaitersEmptyAtTheirCursor() {
+            ChannelHub hub = ChannelHub.builder(store, broker).build();
+            publish("c", 1);
+            CompletableFuture<ReadResult> w = hub.next("c", Cursor.after(1), 10, Duration.ofSeconds(20))
+                    .toCompletableFuture();
+            Eventually.await(() -> hub.waitingCount() == 1, "waiting");
+            hub.close();
+            ReadResult r = await(w);
+            assertThat(r.messages()).isEmpty();
+            assertThat(r.cursor()).isEqualTo(1);
+            assertThatThrownBy(() -> hub.next("c", Cursor.after(1), 10, Duration.ofSeconds(1)))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+
+        @Test
+        void aLingeringChannelAnswersFromMemoryAndForgetsWhenReleased() {
+            ChannelHub hub = hub(broker, Duration.ofMinutes(5), Duration.ofMillis(200));
+            Recorder stay = new Recorder();
+            HubSubscription s = hub.subscribe("c", Cursor.after(0), stay);
+            Eventually.await(() -> !stay.batches.isEmpty(), "join");
+            publish("c", 1);
+            stay.got.awaitCount(1);
+            String epoch = stay.batches.get(0).epoch();
+            s.close();
+            publish("c", 2); // heard while lingering: memory stays true
+            Eventually.await(() -> hub.next("c", Cursor.of(epoch, 1), 10, Duration.ZERO).toCompletableFuture()
+                    .isDone(), "the lingering channel learned #2");
+            long reads = hub.storeReads();
+            assertThat(hub.next("c", Cursor.of(epoch, 1), 10, Duration.ZERO).toCompletableFuture().join().messages())
+                    .extracting(Message::id).containsExactly(2L);
+            assertThat(hub.storeReads()).isEqualTo(reads);
+            Eventually.await(() -> hub.channelCount() == 0, "channel released");
+            long readsBeforeRelease = hub.storeReads();
+            assertThat(hub.next("c", Cursor.of(epoch, 1), 10, Duration.ZERO).toCompletableFuture().join().messages())
+                    .extracting(Message::id).containsExactly(2L);
+            assertThat(hub.storeReads()).as("read from the store once released").isGreaterThan(readsBeforeRelease);
+        }
+
+        @Test
+        void refusesBadArguments() {
+            ChannelHub hub = hub(broker, Duration.ofMinutes(5));
+            assertThatThrownBy(() -> hub.next("c", Cursor.head(), 0, Duration.ZERO))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+            assertThatThrownBy(() -> hub.next("c", Cursor.head(), 1, Duration.ofSeconds(-1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wait");
+            assertThatThrownBy(() -> hub.next("bad name", Cursor.head(), 1, Duration.ZERO))
+                    .isInstanceOf(ProtocolException.class);
+        }
     }
 
     @Test
@@ -352,6 +500,38 @@ class ChannelHubTest {
         hub.close();
         Eventually.await(() -> closed.get() == 3, "every subscriber told");
         assertThat(hub.subscriberCount()).isZero();
+    }
+
+    /** The in-memory store, running {@code afterRead} after each read has been answered and before it returns. */
+    private static final class RacingStore implements MessageStore {
+        final MessageStore delegate;
+        final Runnable afterRead;
+
+        RacingStore(MessageStore delegate, Runnable afterRead) {
+            this.delegate = delegate;
+            this.afterRead = afterRead;
+        }
+
+        @Override
+        public Message append(String channel, String data) {
+            return delegate.append(channel, data);
+        }
+
+        @Override
+        public ReadResult read(String channel, Cursor cursor, int limit) {
+            ReadResult r = delegate.read(channel, cursor, limit);
+            afterRead.run();
+            return r;
+        }
+
+        @Override
+        public long head(String channel) {
+            return delegate.head(channel);
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** A change source the test drives by hand, to simulate a reconnect. */

@@ -1,4 +1,4 @@
-package io.github.realtimepatterns.ssedbpolling;
+package io.github.realtimepatterns.core.connection;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -6,20 +6,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.XnioIoThread;
 
 /**
- * Hands streams that have something to write to their IO thread in bulk. A message fanned out to ten
- * thousand streams would otherwise post ten thousand tasks, each waking the IO thread's selector; here an
- * IO thread is woken once and writes every stream that became ready meanwhile. Thread-safe.
+ * Hands connections that have something to write to their IO thread in bulk. A message fanned out to ten
+ * thousand connections would otherwise post ten thousand tasks, each waking the IO thread's selector; here
+ * an IO thread is woken once and writes every connection that became ready meanwhile. Thread-safe.
  */
 final class IoWakeups {
 
     private final ConcurrentHashMap<XnioIoThread, Lane> lanes = new ConcurrentHashMap<>();
 
-    /** Runs {@code stream.pump()} soon on {@code io}. */
-    void schedule(XnioIoThread io, Runnable pump) {
-        lanes.computeIfAbsent(io, Lane::new).add(pump);
+    /** Runs {@code task} soon on {@code io}. */
+    void schedule(XnioIoThread io, Runnable task) {
+        lanes.computeIfAbsent(io, Lane::new).add(task);
     }
 
-    /** The streams waiting for one IO thread. */
+    /** The tasks waiting for one IO thread. */
     private static final class Lane {
         final XnioIoThread io;
         final ConcurrentLinkedQueue<Runnable> ready = new ConcurrentLinkedQueue<>();
@@ -29,15 +29,15 @@ final class IoWakeups {
             this.io = io;
         }
 
-        void add(Runnable pump) {
-            ready.add(pump);
+        void add(Runnable task) {
+            ready.add(task);
             if (scheduled.compareAndSet(false, true)) {
                 io.execute(this::drain);
             }
         }
 
         void drain() {
-            // Cleared first: a stream added while we drain schedules another pass instead of being missed.
+            // Cleared first: a task added while we drain schedules another pass instead of being missed.
             scheduled.set(false);
             Runnable next;
             while ((next = ready.poll()) != null) {
