@@ -63,6 +63,7 @@ class PostgresClusterIT {
         }
         if (prefix != null) {
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS " + prefix + "idempotency_keys");
                 s.execute("DROP TABLE IF EXISTS " + prefix + "messages");
                 s.execute("DROP TABLE IF EXISTS " + prefix + "channels");
             }

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON of the wire protocol, shared by servers and clients.
@@ -37,30 +38,37 @@ public final class WireJson {
     }
 
     /**
-     * Validates {@code json} as one JSON value and returns it compact (one line, no insignificant space).
+     * Validates {@code json} as one JSON value and returns it as sent, without insignificant whitespace: one
+     * line, every number and string spelled exactly as in {@code json} ({@code [100.0,-0.0]} stays
+     * {@code [100.0,-0.0]}, {@code "\u00E9"} stays escaped), so every subscriber receives what the publisher
+     * sent. What cannot round-trip through a JSON parser unchanged is refused: lone surrogates ({@code
+     * "\ud800"}), numbers longer than 1000 characters or with an exponent beyond 999999999 in magnitude
+     * ({@code 1e2147483648}), nesting deeper than 200, and an object naming a member twice.
      *
-     * @throws ProtocolException (field {@code body}) when it is not a single valid JSON value
+     * @throws ProtocolException (400, field {@code data}) when it is not a single valid JSON value, or one
+     *                           that cannot be stored exactly
      */
     public static String compact(String json) {
         if (json == null || json.isBlank()) {
-            throw new ProtocolException("body", "body must be a JSON value but was empty");
+            throw new ProtocolException("data", "data must be a JSON value but the body was empty");
         }
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new ProtocolException("body", "body is not valid JSON: " + e.getOriginalMessage() + where);
+        return ExactJson.compact(json, "data");
+    }
+
+    /**
+     * The members of a JSON object, each value validated like {@link #compact} and given as sent without
+     * insignificant whitespace, in their order: how a frame's {@code data} is taken exactly as the client
+     * wrote it. {@code null} when {@code json} is valid JSON but not an object.
+     *
+     * @throws ProtocolException (400) when {@code json} is not one valid JSON value, or holds one that
+     *                           cannot be stored exactly; a failure inside a member's value names that
+     *                           member (e.g. {@code data}), others name {@code frame}
+     */
+    public static Map<String, String> members(String json) {
+        if (json == null || json.isBlank()) {
+            throw new ProtocolException("frame", "frame must be a JSON object but was empty");
         }
-        if (node == null || node.isMissingNode()) {
-            throw new ProtocolException("body", "body must be a JSON value but was empty");
-        }
-        try {
-            return MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("re-encoding parsed JSON failed", e);
-        }
+        return ExactJson.members(json, "frame");
     }
 
     /** Writes one message object. */
@@ -130,7 +138,9 @@ public final class WireJson {
     }
 
     /**
-     * Reads a message object as the server writes it.
+     * Reads a message object from a tree. Jackson has already decoded {@code data} here, so it comes back
+     * re-encoded ({@code 100.0} as {@code 1E+2}): read from the text with {@link #parseMessage(String)} to
+     * get it exactly as sent.
      *
      * @throws ProtocolException when a field is missing or has the wrong type
      */
@@ -150,26 +160,57 @@ public final class WireJson {
         }
     }
 
-    /** Reads a message object from its text. */
+    /**
+     * Reads a message object from its text (members other than {@code id}, {@code channel}, {@code data} and
+     * {@code ts} are ignored), with {@code data} exactly as it is in the text.
+     *
+     * @throws ProtocolException when it is not JSON or a field is missing or has the wrong type
+     */
     public static Message parseMessage(String json) {
-        return parseMessage(tree(json));
+        Map<String, String> members = ExactJson.members(json, "message");
+        if (members == null) {
+            throw new ProtocolException("message", "not a message object: " + abbreviate(json));
+        }
+        return message(members, json);
     }
 
-    /** Reads a read-result object from its text. */
+    private static Message message(Map<String, String> members, String json) {
+        JsonNode id = scalar(members.get("id"));
+        JsonNode channel = scalar(members.get("channel"));
+        JsonNode ts = scalar(members.get("ts"));
+        String data = members.get("data");
+        if (id == null || !id.canConvertToLong() || channel == null || !channel.isTextual() || data == null) {
+            throw new ProtocolException("message", "not a message object: " + abbreviate(json));
+        }
+        Instant createdAt = ts != null && ts.isTextual() ? Instant.parse(ts.asText()) : Instant.EPOCH;
+        return new Message(channel.asText(), id.asLong(), data, createdAt);
+    }
+
+    /** Reads a read-result object from its text, each message's {@code data} exactly as in the text. */
     public static ReadResult parseReadResult(String json) {
-        JsonNode node = tree(json);
-        JsonNode messages = node.get("messages");
-        JsonNode cursor = node.get("cursor");
-        if (messages == null || !messages.isArray() || cursor == null || !cursor.canConvertToLong()) {
+        Map<String, String> members = ExactJson.members(json, "body");
+        String messages = members == null ? null : members.get("messages");
+        JsonNode cursor = members == null ? null : scalar(members.get("cursor"));
+        if (messages == null || !messages.startsWith("[") || cursor == null || !cursor.canConvertToLong()) {
             throw new ProtocolException("body", "not a read result: " + abbreviate(json));
         }
-        List<Message> list = new ArrayList<>(messages.size());
-        for (JsonNode m : messages) {
-            list.add(parseMessage(m));
+        List<Message> list = new ArrayList<>();
+        for (String m : ExactJson.elements(messages, "messages")) {
+            Map<String, String> fields = ExactJson.members(m, "message");
+            if (fields == null) {
+                throw new ProtocolException("message", "not a message object: " + abbreviate(m));
+            }
+            list.add(message(fields, m));
         }
-        return new ReadResult(node.path("epoch").asText(null), list, cursor.asLong(),
-                node.path("hasMore").asBoolean(false), node.path("reset").asBoolean(false),
-                node.path("truncated").asBoolean(false));
+        JsonNode epoch = scalar(members.get("epoch"));
+        return new ReadResult(epoch != null && epoch.isTextual() ? epoch.asText() : null, list, cursor.asLong(),
+                "true".equals(members.get("hasMore")), "true".equals(members.get("reset")),
+                "true".equals(members.get("truncated")));
+    }
+
+    /** A member's value (small: a number, string or literal) as a tree, {@code null} when absent. */
+    private static JsonNode scalar(String json) {
+        return json == null ? null : tree(json);
     }
 
     /** Parses {@code json} to a tree, as a {@link ProtocolException} when it is not JSON. */

@@ -24,6 +24,57 @@ class WireJsonTest {
     }
 
     @Test
+    void keepsEveryNumberAndStringAsSpelled() {
+        assertThat(WireJson.compact("[100.0, -0.0, 1E+2, 1e-0, 0.10]")).isEqualTo("[100.0,-0.0,1E+2,1e-0,0.10]");
+        assertThat(WireJson.compact("{ \"price\" : 19.90 }")).isEqualTo("{\"price\":19.90}");
+        assertThat(WireJson.compact("\"\\u00E9\\/\u00e9 \\ud83c\\udf89\ud83c\udf89\""))
+                .isEqualTo("\"\\u00E9\\/\u00e9 \\ud83c\\udf89\ud83c\udf89\"");
+    }
+
+    @Test
+    void refusesStringsThatAreNotUnicodeNamingData() {
+        for (String bad : List.of("[100.0,-0.0,\"\\ud800\"]", "\"\\udc00\"", "\"\\ud800x\"", "\"\\ud800\\u0041\"",
+                "\"\ud800\"", "\"a\udc00\"", "{\"\\ud800\":1}")) {
+            assertThatThrownBy(() -> WireJson.compact(bad)).as(bad).isInstanceOfSatisfying(ProtocolException.class,
+                    e -> {
+                        assertThat(e.field()).isEqualTo("data");
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).contains("surrogate");
+                    });
+        }
+    }
+
+    @Test
+    void refusesNumbersBeyondWhatParsersAcceptNamingData() {
+        for (String bad : List.of("1e2147483648", "[1E-2147483649]", "{\"x\":1e1000000000}", "9".repeat(1001))) {
+            assertThatThrownBy(() -> WireJson.compact(bad)).as(bad).isInstanceOfSatisfying(ProtocolException.class,
+                    e -> assertThat(e.field()).isEqualTo("data"));
+        }
+        assertThat(WireJson.compact("1e999999999")).isEqualTo("1e999999999");
+        assertThat(WireJson.compact("9".repeat(1000))).isEqualTo("9".repeat(1000));
+    }
+
+    @Test
+    void refusesWhatJsonDoesNotAllow() {
+        for (String bad : List.of("01", "-", "1.", ".5", "+1", "1e", "1e+", "[1,]", "{\"a\"}", "{\"a\":1,}", "tru", "nul",
+                "\"a\nb\"", "\"\\x\"", "\"\\u12g4\"", "'a'", "[1 2]", "{1:2}", "NaN", "Infinity", "\"unterminated",
+                "\ufeff1", "[", "]", "{\"a\":1}}", "\u00a01")) {
+            assertThatThrownBy(() -> WireJson.compact(bad)).as(bad).isInstanceOfSatisfying(ProtocolException.class,
+                    e -> assertThat(e.field()).isEqualTo("data"));
+        }
+    }
+
+    @Test
+    void membersGiveEachTopLevelValueAsSent() {
+        assertThat(WireJson.members("{ \"type\" : \"publish\", \"data\" : [100.0, -0.0], \"ref\":7 }"))
+                .containsExactly(java.util.Map.entry("type", "\"publish\""), java.util.Map.entry("data", "[100.0,-0.0]"),
+                        java.util.Map.entry("ref", "7"));
+        assertThat(WireJson.members("[1]")).isNull();
+        assertThatThrownBy(() -> WireJson.members("{\"ref\":1,\"data\":\"\\ud800\"}"))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.field()).isEqualTo("data"));
+    }
+
+    @Test
     void escapesControlCharactersSoAMessageStaysOnOneLine() {
         String compact = WireJson.compact("\"a\\nb\\rc\\u2028d\"");
         assertThat(compact).doesNotContain("\n").doesNotContain("\r");
@@ -49,6 +100,10 @@ class WireJsonTest {
         assertThat(json).isEqualTo("{\"id\":42,\"channel\":\"chat\",\"data\":{\"text\":\"hi\"},"
                 + "\"ts\":\"2026-11-23T10:15:30.123Z\"}");
         assertThat(WireJson.parseMessage(json)).isEqualTo(m);
+        Message exact = new Message("chat", 43, "[100.0,-0.0,{\"price\":19.90},\"\\u00e9\"]", Instant.EPOCH);
+        assertThat(WireJson.parseMessage(WireJson.message(exact)).data()).isEqualTo(exact.data());
+        ReadResult batch = new ReadResult("e", List.of(exact), 43, false, false, false);
+        assertThat(WireJson.parseReadResult(WireJson.readResult(batch)).messages()).containsExactly(exact);
     }
 
     @Test

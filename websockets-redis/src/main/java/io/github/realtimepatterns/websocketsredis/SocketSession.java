@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.github.realtimepatterns.core.Channels;
 import io.github.realtimepatterns.core.Cursor;
+import io.github.realtimepatterns.core.IdempotencyKeys;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ProtocolException;
 import io.github.realtimepatterns.core.ReadResult;
@@ -26,6 +27,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -245,14 +247,19 @@ final class SocketSession extends AbstractReceiveListener implements Outbox.List
         if (closing.get()) {
             return;
         }
+        Map<String, String> members;
         JsonNode node;
         try {
+            members = WireJson.members(text); // validated exactly: a publish stores data as the client wrote it
             node = WireJson.MAPPER.readTree(text);
+        } catch (ProtocolException e) {
+            malformed(refOf(text), e.getMessage());
+            return;
         } catch (JsonProcessingException e) {
             malformed(NullNode.instance, "frame is not valid JSON: " + e.getOriginalMessage());
             return;
         }
-        if (node == null || !node.isObject()) {
+        if (members == null || node == null || !node.isObject()) {
             malformed(NullNode.instance, "frame must be a JSON object with a type");
             return;
         }
@@ -263,7 +270,7 @@ final class SocketSession extends AbstractReceiveListener implements Outbox.List
             switch (type) {
                 case "subscribe" -> onSubscribe(node);
                 case "unsubscribe" -> onUnsubscribe(node);
-                case "publish" -> onPublish(node, ref);
+                case "publish" -> onPublish(node, members.get("data"), ref);
                 default -> throw new ProtocolException("type",
                         "type must be subscribe, unsubscribe or publish but was \"" + shorten(type) + "\"");
             }
@@ -278,6 +285,16 @@ final class SocketSession extends AbstractReceiveListener implements Outbox.List
                 return;
             }
             send(Frames.error(ref, shown, e.status(), e.getMessage()));
+        }
+    }
+
+    /** The frame's {@code ref}, for an error answer, when Jackson can read the frame at all. */
+    private static JsonNode refOf(String text) {
+        try {
+            JsonNode node = WireJson.MAPPER.readTree(text);
+            return node != null && node.has("ref") ? node.get("ref") : NullNode.instance;
+        } catch (JsonProcessingException | RuntimeException e) {
+            return NullNode.instance; // e.g. a number beyond BigDecimal's range: answer without the ref
         }
     }
 
@@ -310,23 +327,22 @@ final class SocketSession extends AbstractReceiveListener implements Outbox.List
         }
     }
 
-    private void onPublish(JsonNode node, JsonNode ref) {
+    private void onPublish(JsonNode node, String json, JsonNode ref) {
         String name = Channels.validate(textField(node, "channel"));
-        JsonNode data = node.get("data");
-        if (data == null) {
+        if (json == null) {
             throw new ProtocolException("data", "publish needs a data field (any JSON value)");
         }
+        String key = idempotencyKey(node);
         authorize(name, Authorizer.Action.PUBLISH);
         if (publishesInFlight.incrementAndGet() > MAX_PUBLISHES_IN_FLIGHT) {
             publishesInFlight.decrementAndGet();
             throw new ProtocolException(429, "ref", "more than " + MAX_PUBLISHES_IN_FLIGHT
                     + " publishes awaiting their ack on this socket");
         }
-        String json = data.toString();
         // The store append blocks: it runs on a worker, one publish of this socket at a time, in order.
         publishes.add(() -> {
             try {
-                Message stored = owner.service().publish(name, json);
+                Message stored = owner.service().publish(name, json, key).message(); // a replay acks the first id
                 send(Frames.ack(ref, stored));
             } catch (ProtocolException e) {
                 send(Frames.error(ref, name, e.status(), e.getMessage()));
@@ -343,6 +359,18 @@ final class SocketSession extends AbstractReceiveListener implements Outbox.List
         if (publishing.compareAndSet(false, true)) {
             channel.getWorker().execute(this::runPublishes);
         }
+    }
+
+    /** The publish frame's {@code key} (idempotency key), validated; {@code null} when absent. */
+    private static String idempotencyKey(JsonNode node) {
+        JsonNode key = node.get("key");
+        if (key == null || key.isNull()) {
+            return null;
+        }
+        if (!key.isTextual()) {
+            throw new ProtocolException("key", "key must be a string of 1..128 visible ASCII characters");
+        }
+        return IdempotencyKeys.validate(key.asText(), "key");
     }
 
     private void runPublishes() {

@@ -277,7 +277,7 @@ public final class WebSocketsRedisClient implements RealtimeClient {
             switch (type) {
                 case "message" -> {
                     if (sub != null) {
-                        sub.gate.offer(sub.epoch, WireJson.parseMessage(frame));
+                        sub.gate.offer(sub.epoch, WireJson.parseMessage(text)); // data exactly as sent
                     }
                 }
                 case "subscribed" -> {

@@ -177,6 +177,65 @@ class WebSocketsRedisTest {
     }
 
     @Test
+    void publishFramesStoreAndDeliverTheDataExactlyAsSent() throws IOException {
+        PatternServer server = start(b -> b);
+        RawWebSocket ws = socket(server, "/ws");
+        ws.sendText("{\"type\":\"subscribe\",\"channel\":\"exact\"}");
+        until(ws, "subscribed");
+        ws.sendText("{\"type\":\"publish\",\"channel\":\"exact\",\"ref\":1,"
+                + "\"data\":[100.0, -0.0, {\"price\": 19.90}, \"\\u00e9\"]}");
+        String exact = "[100.0,-0.0,{\"price\":19.90},\"\\u00e9\"]";
+        RawWebSocket.Frame message;
+        do {
+            message = ws.next();
+        } while (!WireJson.tree(message.text()).path("type").asText().equals("message"));
+        assertThat(message.text()).contains("\"data\":" + exact + ",");
+        assertThat(store.read("exact", Cursor.after(0), 1).messages().get(0).data())
+                .isEqualTo(exact);
+    }
+
+    @Test
+    void publishDataThatCannotRoundTripGetsAnErrorFrameAndCountsAsMalformed() throws IOException {
+        PatternServer server = start(b -> b.malformedFrameLimit(2));
+        RawWebSocket ws = socket(server, "/ws");
+        ws.sendText("{\"type\":\"publish\",\"channel\":\"c\",\"ref\":\"s\",\"data\":[\"\\ud800\"]}");
+        JsonNode surrogate = until(ws, "error");
+        assertThat(surrogate.path("status").asInt()).isEqualTo(400);
+        assertThat(surrogate.path("ref").asText()).isEqualTo("s");
+        assertThat(surrogate.path("detail").asText()).startsWith("data").contains("surrogate");
+        ws.sendText("{\"type\":\"publish\",\"channel\":\"c\",\"ref\":\"n\",\"data\":1e2147483648}");
+        JsonNode number = until(ws, "error");
+        assertThat(number.path("status").asInt()).isEqualTo(400);
+        assertThat(number.path("detail").asText()).startsWith("data").contains("1e2147483648");
+        ws.sendText("{\"type\":\"publish\",\"channel\":\"c\",\"data\":{\"a\":1,\"a\":2}}");
+        RawWebSocket.Frame closing = ws.next();
+        assertThat(closing.opcode()).isEqualTo(RawWebSocket.CLOSE);
+        assertThat(closing.closeCode()).isEqualTo(1008);
+        assertThat(store.head("c")).isZero();
+    }
+
+    @Test
+    void aPublishFrameRetriedWithItsKeyIsStoredOnceAndAckedWithTheFirstId() throws IOException {
+        PatternServer server = start(b -> b.malformedFrameLimit(5));
+        RawWebSocket ws = socket(server, "/ws");
+        ws.sendText("{\"type\":\"publish\",\"channel\":\"k\",\"data\":1,\"ref\":\"a\",\"key\":\"once\"}");
+        JsonNode first = until(ws, "ack");
+        ws.sendText("{\"type\":\"publish\",\"channel\":\"k\",\"data\":1,\"ref\":\"b\",\"key\":\"once\"}");
+        JsonNode again = until(ws, "ack");
+        assertThat(again.path("ref").asText()).isEqualTo("b");
+        assertThat(again.path("id").asLong()).isEqualTo(first.path("id").asLong()).isEqualTo(1);
+        assertThat(store.head("k")).isEqualTo(1);
+        ws.sendText("{\"type\":\"publish\",\"channel\":\"k\",\"data\":1,\"ref\":\"c\",\"key\":\"no spaces\"}");
+        JsonNode bad = until(ws, "error");
+        assertThat(bad.path("ref").asText()).isEqualTo("c");
+        assertThat(bad.path("status").asInt()).isEqualTo(400);
+        assertThat(bad.path("detail").asText()).startsWith("key");
+        ws.sendText("{\"type\":\"publish\",\"channel\":\"k\",\"data\":1,\"ref\":\"d\",\"key\":7}");
+        assertThat(until(ws, "error").path("detail").asText()).startsWith("key");
+        assertThat(store.head("k")).isEqualTo(1);
+    }
+
+    @Test
     void refusedFramesGet403AndTheSocketStaysOpen() throws IOException {
         Authorizer readOnly = (channel, action, exchange) -> action == Authorizer.Action.READ
                 && !channel.startsWith("secret");

@@ -1,6 +1,7 @@
 package io.github.realtimepatterns.core.client;
 
 import io.github.realtimepatterns.core.Channels;
+import io.github.realtimepatterns.core.IdempotencyKeys;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ProtocolException;
 import io.github.realtimepatterns.core.RealtimeException;
@@ -12,10 +13,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * {@code POST /channels/{c}/messages} over {@code java.net.http}, shared by every pattern's client.
  * Forces HTTP/1.1 (the JDK client would otherwise try an h2c upgrade on {@code http://}). Thread-safe.
+ *
+ * <p>Every publish carries an {@code Idempotency-Key} (a random UUID unless the caller gives one). When the
+ * answer is lost (the connection fails or the request times out, so the publish may or may not have been
+ * stored), it is sent once more with the same key: the server stores it at most once and answers the
+ * stored message either way. A second loss is thrown; its outcome is unknown, and retrying it with the
+ * same key through {@link #publish(String, String, String)} stays safe for
+ * {@link io.github.realtimepatterns.core.store.MessageStore#IDEMPOTENCY_WINDOW}.
  */
 public final class HttpPublisher {
 
@@ -50,17 +59,43 @@ public final class HttpPublisher {
 
     /** Publishes and returns the stored message; see {@link RealtimeClient#publish}. */
     public Message publish(String channel, String json) {
+        return publish(channel, json, UUID.randomUUID().toString());
+    }
+
+    /**
+     * Publishes under {@code idempotencyKey} and returns the stored message: the one this call stored, or
+     * the one an earlier publish with the same key on the channel stored (same id).
+     *
+     * @param idempotencyKey 1..128 visible ASCII characters
+     * @throws ProtocolException for a refused publish (4xx), or an invalid key (field {@code Idempotency-Key})
+     * @throws RealtimeException when the server answers 5xx, or the answer was lost twice
+     */
+    public Message publish(String channel, String json, String idempotencyKey) {
         Channels.validate(channel);
+        IdempotencyKeys.validate(idempotencyKey, "Idempotency-Key");
         HttpRequest request = HttpRequest.newBuilder(base.resolve("channels/" + channel + "/messages"))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException lost) {
+                // No answer: stored or not, nobody knows. The same key lets the server tell.
+                try {
+                    response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                } catch (IOException again) {
+                    again.addSuppressed(lost);
+                    throw again;
+                }
+            }
         } catch (IOException e) {
-            throw new RealtimeException("publish to " + channel + " at " + base + " failed: " + e, e);
+            throw new RealtimeException("publish to " + channel + " at " + base + " failed, twice with "
+                    + "Idempotency-Key " + idempotencyKey + " (it may be stored; retrying with that key is safe): "
+                    + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RealtimeException("publish to " + channel + " interrupted", e);

@@ -116,11 +116,12 @@ public final class Outbox {
      * Queues {@code parts} (in order, whole) carrying {@code messages} messages; shared buffers, whose
      * position this does not change.
      *
-     * @return false when nothing was queued: the outbox is closed or finished, or the queue was past its
-     *         hard bound (then the outbox gave up and told its listener)
+     * @return false when nothing was queued: the outbox is closed or finished, it gave up on this client
+     *         already, or the queue was past its hard bound (then the outbox gives up and tells its listener)
      */
     public boolean send(int messages, ByteBuffer... parts) {
-        if (finished.get()) {
+        // Once cut off, nothing more is queued, even if the IO thread has drained some of the backlog since.
+        if (finished.get() || gaveUp.get()) {
             return false;
         }
         if (queuedMessages.get() > limits.maxQueuedMessages() || queuedBytes.get() > limits.maxQueuedBytes()) {

@@ -46,13 +46,13 @@ public final class CorsHandler implements HttpHandler {
         if (preflight) {
             exchange.getResponseHeaders().put(ALLOW_METHODS, "GET, POST, OPTIONS");
             exchange.getResponseHeaders().put(ALLOW_HEADERS,
-                    "Content-Type, Last-Event-ID, If-None-Match, Authorization");
+                    "Content-Type, Last-Event-ID, If-None-Match, Authorization, Idempotency-Key");
             exchange.getResponseHeaders().put(MAX_AGE, "600");
             exchange.setStatusCode(204);
             exchange.endExchange();
             return;
         }
-        exchange.getResponseHeaders().put(EXPOSE_HEADERS, "ETag, Location");
+        exchange.getResponseHeaders().put(EXPOSE_HEADERS, "ETag, Location, Idempotent-Replayed");
         next.handleRequest(exchange);
     }
 }

@@ -58,7 +58,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>Each channel's work runs on its own serial executor over a shared pool; blocking store reads
  *       never run on an IO thread.</li>
  *   <li>A channel whose last subscriber left lingers (30 s by default) with its source subscription,
- *       head and recent messages, so that a {@link #next} asking again is answered without a store read.</li>
+ *       head and recent messages, so that a {@link #next} asking again is answered without a store read; at
+ *       most {@link Builder#maxLingering} channels linger at once, the longest lingering is released
+ *       first.</li>
  *   <li>Flow control: a subscriber that answers {@link Subscriber#wantsMore()} false is paused and reads
  *       from the store when resumed; nothing queues in the hub for it.</li>
  * </ul>
@@ -78,6 +80,9 @@ public final class ChannelHub implements AutoCloseable {
     private final ChangeSource source;
     private final int batchSize;
     private final long lingerMillis;
+    private final int maxLingering;
+    /** Channels lingering now, with the idle period that may expire them, longest lingering first. */
+    private final LinkedHashMap<ChannelState, Long> lingering = new LinkedHashMap<>(); // guarded by itself
     private final ExecutorService pool;
     private final boolean ownsPool;
     private final ScheduledExecutorService sweeper;
@@ -95,6 +100,7 @@ public final class ChannelHub implements AutoCloseable {
         this.source = b.source;
         this.batchSize = b.batchSize;
         this.lingerMillis = b.linger.toMillis();
+        this.maxLingering = b.maxLingering;
         this.ownsPool = b.pool == null;
         this.pool = ownsPool ? newPool(b.threads) : b.pool;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rp-hub-sweep"));
@@ -258,6 +264,9 @@ public final class ChannelHub implements AutoCloseable {
         }
         sweeper.shutdownNow();
         timer.shutdownNow();
+        synchronized (lingering) {
+            lingering.clear();
+        }
         List<ChannelState> states = new ArrayList<>(channels.values());
         channels.clear();
         for (ChannelState state : states) {
@@ -302,7 +311,9 @@ public final class ChannelHub implements AutoCloseable {
     private ChannelState attach(Member member) {
         ChannelState state = channels.compute(member.channel, (name, existing) -> {
             ChannelState s = existing != null ? existing : new ChannelState(name);
-            s.refs++;
+            if (++s.refs == 1) {
+                stopLingering(s); // taken up again (or new): no longer counts against maxLingering
+            }
             return s;
         });
         member.state = state;
@@ -313,13 +324,14 @@ public final class ChannelHub implements AutoCloseable {
     private void release(Member member) {
         subscribers.decrementAndGet();
         ChannelState state = member.state;
+        List<Map.Entry<ChannelState, Long>> over = new ArrayList<>();
         channels.computeIfPresent(member.channel, (name, s) -> {
             if (s != state) {
                 return s;
             }
             s.refs--;
             if (s.refs == 0) {
-                if (lingerMillis == 0 || closed.get()) {
+                if (lingerMillis == 0 || maxLingering == 0 || closed.get()) {
                     s.closeUpstream();
                     return null;
                 }
@@ -332,20 +344,53 @@ public final class ChannelHub implements AutoCloseable {
                     s.closeUpstream(); // the hub is closing
                     return null;
                 }
+                startLingering(s, generation, over);
             }
             return s;
         });
+        // Outside the compute: expire computes on the map (for other channels).
+        over.forEach(e -> expire(e.getKey(), e.getValue()));
         state.actor.execute(() -> state.members.remove(member));
     }
 
+    /**
+     * Counts {@code state} as lingering (called under its compute lock, like {@link #stopLingering}); adds
+     * to {@code over} the longest lingering channels past {@link Builder#maxLingering}, for the caller to
+     * expire once it is out of the compute.
+     */
+    private void startLingering(ChannelState state, long generation, List<Map.Entry<ChannelState, Long>> over) {
+        synchronized (lingering) {
+            lingering.put(state, generation);
+            var oldest = lingering.entrySet().iterator();
+            while (lingering.size() > maxLingering && oldest.hasNext()) {
+                Map.Entry<ChannelState, Long> e = oldest.next();
+                over.add(Map.entry(e.getKey(), e.getValue()));
+                oldest.remove();
+            }
+        }
+    }
+
+    private void stopLingering(ChannelState state) {
+        synchronized (lingering) {
+            lingering.remove(state);
+        }
+    }
+
     private void expire(ChannelState state, long generation) {
+        boolean[] released = {false};
         channels.computeIfPresent(state.name, (name, s) -> {
             if (s != state || s.refs > 0 || s.idleGeneration != generation) {
                 return s; // taken up again since, or a newer idle period has its own timer
             }
             s.closeUpstream();
+            released[0] = true;
             return null;
         });
+        if (released[0]) {
+            synchronized (lingering) {
+                lingering.remove(state, generation);
+            }
+        }
     }
 
     private static ExecutorService newPool(int threads) {
@@ -904,6 +949,7 @@ public final class ChannelHub implements AutoCloseable {
         private int batchSize = 256;
         private Duration sweepInterval = Duration.ofSeconds(10);
         private Duration linger = Duration.ofSeconds(30);
+        private int maxLingering = 1024;
         private int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         private ExecutorService pool;
 
@@ -942,6 +988,19 @@ public final class ChannelHub implements AutoCloseable {
                 throw new IllegalArgumentException("linger must be >= 0 but was " + linger);
             }
             this.linger = linger;
+            return this;
+        }
+
+        /**
+         * Most channels lingering at once on this node (default 1024): past it, the channel that has
+         * lingered longest is released at once. Anyone can make a channel linger by subscribing and leaving,
+         * so without a bound a stranger could make the node follow any number of channels.
+         */
+        public Builder maxLingering(int maxLingering) {
+            if (maxLingering < 0) {
+                throw new IllegalArgumentException("maxLingering must be >= 0 but was " + maxLingering);
+            }
+            this.maxLingering = maxLingering;
             return this;
         }
 

@@ -1,8 +1,10 @@
 package io.github.realtimepatterns.core.service;
 
+import io.github.realtimepatterns.core.AppendResult;
 import io.github.realtimepatterns.core.BrokerException;
 import io.github.realtimepatterns.core.Channels;
 import io.github.realtimepatterns.core.Cursor;
+import io.github.realtimepatterns.core.IdempotencyKeys;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.RealtimeException;
@@ -52,6 +54,7 @@ public final class RealtimeService implements AutoCloseable {
     private final ChannelHub hub;
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final LongAdder published = new LongAdder();
+    private final LongAdder replayed = new LongAdder();
     private final LongAdder failedNotifications = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final RealtimeService sharedFrom; // the service this is a handler's view of, or null
@@ -81,7 +84,7 @@ public final class RealtimeService implements AutoCloseable {
             owned.add(0, changeSource);
         }
         ChannelHub.Builder hubBuilder = ChannelHub.builder(store, changeSource).sweepInterval(b.sweepInterval)
-                .linger(b.linger);
+                .linger(b.linger).maxLingering(b.maxLingering);
         if (b.hubThreads > 0) {
             hubBuilder.threads(b.hubThreads);
         }
@@ -130,9 +133,33 @@ public final class RealtimeService implements AutoCloseable {
      * @throws io.github.realtimepatterns.core.StoreException when the store cannot take it (nothing stored)
      */
     public Message publish(String channel, String json) {
+        return publish(channel, json, null).message();
+    }
+
+    /**
+     * Like {@link #publish(String, String)}, idempotent under {@code idempotencyKey}: a retry with the same
+     * key on the same channel within {@link MessageStore#IDEMPOTENCY_WINDOW} (on any node sharing the store)
+     * stores and announces nothing and answers the first stored message, with {@code stored == false}. A
+     * client whose publish got no answer (timeout, connection lost) retries with the same key: the outcome
+     * of the first try was unknown, and the key makes the retry safe.
+     *
+     * @param idempotencyKey valid per {@link io.github.realtimepatterns.core.IdempotencyKeys}, or {@code null}
+     * @throws io.github.realtimepatterns.core.ProtocolException for an invalid channel, body or key (field
+     *                                                           {@code key})
+     * @throws io.github.realtimepatterns.core.StoreException when the store cannot take it (nothing stored)
+     */
+    public AppendResult publish(String channel, String json, String idempotencyKey) {
         Channels.validate(channel);
+        if (idempotencyKey != null) {
+            IdempotencyKeys.validate(idempotencyKey, "key");
+        }
         String data = WireJson.compact(json);
-        Message message = store.append(channel, data);
+        AppendResult result = store.append(channel, data, idempotencyKey);
+        if (!result.stored()) {
+            replayed.increment();
+            return result; // the first publish announced it
+        }
+        Message message = result.message();
         published.increment();
         try {
             broker.publish(message);
@@ -141,7 +168,7 @@ public final class RealtimeService implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "stored " + channel + "#" + message.id()
                     + " but could not notify the broker; subscribers get it from the store: " + e.getMessage());
         }
-        return message;
+        return result;
     }
 
     /**
@@ -231,6 +258,11 @@ public final class RealtimeService implements AutoCloseable {
         return published.sum();
     }
 
+    /** Publishes answered with the message an earlier publish stored under the same idempotency key. */
+    public long replayedCount() {
+        return replayed.sum();
+    }
+
     /** Publishes whose broker notification failed (the message was stored all the same). */
     public long failedNotifications() {
         return failedNotifications.sum();
@@ -280,6 +312,7 @@ public final class RealtimeService implements AutoCloseable {
         private boolean ownsChangeSource;
         private Duration sweepInterval = Duration.ofSeconds(10);
         private Duration linger = Duration.ofSeconds(30);
+        private int maxLingering = 1024;
         private int hubThreads;
 
         private Builder(MessageStore store) {
@@ -319,6 +352,15 @@ public final class RealtimeService implements AutoCloseable {
         /** How long the hub keeps following a channel after its last subscriber left (default 30 s). */
         public Builder linger(Duration linger) {
             this.linger = Objects.requireNonNull(linger, "linger");
+            return this;
+        }
+
+        /** Most channels lingering at once on this node (default 1024); see {@link ChannelHub.Builder#maxLingering}. */
+        public Builder maxLingering(int maxLingering) {
+            if (maxLingering < 0) {
+                throw new IllegalArgumentException("maxLingering must be >= 0 but was " + maxLingering);
+            }
+            this.maxLingering = maxLingering;
             return this;
         }
 

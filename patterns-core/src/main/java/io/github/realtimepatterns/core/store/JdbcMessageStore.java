@@ -1,7 +1,9 @@
 package io.github.realtimepatterns.core.store;
 
+import io.github.realtimepatterns.core.AppendResult;
 import io.github.realtimepatterns.core.Channels;
 import io.github.realtimepatterns.core.Cursor;
+import io.github.realtimepatterns.core.IdempotencyKeys;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
 import io.github.realtimepatterns.core.StoreException;
@@ -49,6 +51,19 @@ import org.jdbi.v3.core.statement.TemplateEngine;
  * never closed). The same schema and SQL run on H2 (embedded or server) and PostgreSQL. Every statement has
  * the options' statement timeout.
  *
+ * <p>Reads never write: a channel gets its row on its first append. The store's own epoch lives in a row
+ * named {@value #STORE_ROW} (no channel can have that name), written once when the tables are made; a
+ * channel that has no row yet reads in that epoch, and its row copies it when the first append creates
+ * it, so a cursor taken before the first message is honoured after it. Wiping the tables draws a new
+ * store epoch, so cursors from before are reset.
+ *
+ * <p>Idempotency keys live in {@code <prefix>idempotency_keys} (channel, idem_key, id, created_at), whose
+ * primary key (channel, idem_key) is what makes a key stored once across every process sharing the
+ * database: a keyed append first looks the key up (a replay writes nothing), then appends and inserts the
+ * key in the same transaction; a twin that committed the key first makes that insert fail, the
+ * transaction rolls back (its id with it) and the next attempt finds the twin's message. Keys past the
+ * window are ignored by the lookup and deleted every few keyed appends.
+ *
  * <p>Ids are gap-free in commit order: an append increments the channel row's {@code last_id} (which
  * locks that row until commit), reads it back and inserts the message in the same transaction, so the
  * next writer of the channel waits for this one to commit. Reads join the channel row and the messages in
@@ -60,6 +75,8 @@ final class JdbcMessageStore implements MessageStore {
 
     private static final System.Logger LOG = System.getLogger(JdbcMessageStore.class.getName());
     private static final String UNIQUE_VIOLATION = "23505";
+    /** The channels-table row holding the store's epoch; '#' is not allowed in channel names. */
+    static final String STORE_ROW = "#store";
     /** Most channels named in one statement; larger requests are split. */
     static final int CHUNK = 500;
 
@@ -71,6 +88,8 @@ final class JdbcMessageStore implements MessageStore {
     private final Jdbi jdbi;
     private final String channelsTable;
     private final String messagesTable;
+    private final String keysTable;
+    private final java.util.concurrent.atomic.AtomicLong keyedAppends = new java.util.concurrent.atomic.AtomicLong();
     private final boolean shutdownOnClose;
     private final int trimEvery;
     private final LongAdder queries = new LongAdder();
@@ -108,6 +127,7 @@ final class JdbcMessageStore implements MessageStore {
         this.shutdownOnClose = shutdownOnClose;
         this.channelsTable = options.tablePrefix() + "channels";
         this.messagesTable = options.tablePrefix() + "messages";
+        this.keysTable = options.tablePrefix() + "idempotency_keys";
         this.trimEvery = Math.max(1, Math.min(100, retention.maxMessages() / 10));
         this.ownedPool = ownedPool;
         this.source = source;
@@ -180,7 +200,16 @@ final class JdbcMessageStore implements MessageStore {
                                 + "PRIMARY KEY (channel, id))");
                         h.execute("CREATE INDEX IF NOT EXISTS " + messagesTable + "_created_at ON "
                                 + messagesTable + " (created_at)");
+                        h.execute("CREATE TABLE IF NOT EXISTS " + keysTable + " ("
+                                + "channel VARCHAR(128) NOT NULL, "
+                                + "idem_key VARCHAR(128) NOT NULL, "
+                                + "id BIGINT NOT NULL, "
+                                + "created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                                + "PRIMARY KEY (channel, idem_key))");
+                        h.execute("CREATE INDEX IF NOT EXISTS " + keysTable + "_created_at ON "
+                                + keysTable + " (created_at)");
                     });
+                    createStoreRow();
                     migrated = true;
                     return;
                 } catch (ConnectionException e) {
@@ -208,19 +237,44 @@ final class JdbcMessageStore implements MessageStore {
 
     @Override
     public Message append(String channel, String data) {
+        return append(channel, data, null).message();
+    }
+
+    @Override
+    public AppendResult append(String channel, String data, String key) {
         Channels.validate(channel);
         Objects.requireNonNull(data, "data");
+        if (key != null) {
+            IdempotencyKeys.validate(key, "key");
+        }
         checkOpen();
         try {
             ensureSchema("append to channel " + channel);
             Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-            for (int attempt = 0; attempt < 3; attempt++) {
-                Message stored = jdbi.inTransaction(h -> appendInTransaction(h, channel, data, now));
-                if (stored != null) {
-                    trimByCount(stored);
-                    return stored;
+            int created = 0;
+            int taken = 0;
+            while (created < 3) {
+                AppendResult result;
+                try {
+                    result = jdbi.inTransaction(h -> appendInTransaction(h, channel, data, key, now));
+                } catch (KeyTaken e) {
+                    if (++taken > 8) {
+                        throw new StoreException("append to channel " + channel + " with an idempotency key "
+                                + "failed: the key kept being taken by concurrent appends", e);
+                    }
+                    continue; // a twin with this key committed first; the next attempt answers its message
+                }
+                if (result != null) {
+                    if (result.stored()) {
+                        trimByCount(result.message());
+                        if (key != null) {
+                            forgetKeys(result.message(), now);
+                        }
+                    }
+                    return result;
                 }
                 createChannel(channel);
+                created++;
             }
             throw new StoreException("append to channel " + channel + " failed: its row vanished while "
                     + "appending (tables wiped concurrently?)");
@@ -229,7 +283,22 @@ final class JdbcMessageStore implements MessageStore {
         }
     }
 
-    private Message appendInTransaction(Handle h, String channel, String data, Instant now) {
+    /** The insert of a key that a concurrent append of the same channel and key committed first. */
+    private static final class KeyTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        KeyTaken(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private AppendResult appendInTransaction(Handle h, String channel, String data, String key, Instant now) {
+        if (key != null) {
+            Message first = findKey(h, channel, key, data, now);
+            if (first != null) {
+                return new AppendResult(first, false);
+            }
+        }
         // The UPDATE locks the channel row until commit: the next writer waits, so ids commit in order.
         int updated = h.createUpdate("UPDATE " + channelsTable + " SET last_id = last_id + 1 WHERE name = ?")
                 .bind(0, channel)
@@ -247,6 +316,29 @@ final class JdbcMessageStore implements MessageStore {
                 .bind(2, data)
                 .bind(3, timestamp(now))
                 .execute();
+        if (key != null) {
+            // Only a forgotten entry can be here (a live one was answered above, or makes the insert fail).
+            h.createUpdate("DELETE FROM " + keysTable + " WHERE channel = ? AND idem_key = ?"
+                            + " AND (created_at < ? OR id <= ?)")
+                    .bind(0, channel)
+                    .bind(1, key)
+                    .bind(2, timestamp(now.minus(IDEMPOTENCY_WINDOW)))
+                    .bind(3, id - IDEMPOTENCY_KEYS_PER_CHANNEL)
+                    .execute();
+            try {
+                h.createUpdate("INSERT INTO " + keysTable + " (channel, idem_key, id, created_at) VALUES (?, ?, ?, ?)")
+                        .bind(0, channel)
+                        .bind(1, key)
+                        .bind(2, id)
+                        .bind(3, timestamp(now))
+                        .execute();
+            } catch (JdbiException e) {
+                if (isUniqueViolation(e)) {
+                    throw new KeyTaken(e); // rolls this transaction back, the id increment with it
+                }
+                throw e;
+            }
+        }
         Message stored = new Message(channel, id, data, now);
         if (options.appendHook() != null) {
             try {
@@ -255,23 +347,115 @@ final class JdbcMessageStore implements MessageStore {
                 throw new StoreException("append hook for channel " + channel + " failed: " + e.getMessage(), e);
             }
         }
-        return stored;
+        return new AppendResult(stored, true);
     }
 
-    /** Inserts the channel's row with a fresh epoch, in its own transaction; a concurrent twin is fine. */
+    /**
+     * The message first stored under {@code key} in {@code channel} while the key is remembered, else
+     * {@code null}; when retention already deleted it, its id and time with {@code data}.
+     */
+    private Message findKey(Handle h, String channel, String key, String data, Instant now) {
+        return h.createQuery("SELECT k.id, k.created_at, m.data FROM " + keysTable + " k"
+                        + " JOIN " + channelsTable + " c ON c.name = k.channel"
+                        + " LEFT JOIN " + messagesTable + " m ON m.channel = k.channel AND m.id = k.id"
+                        + " WHERE k.channel = ? AND k.idem_key = ? AND k.created_at >= ? AND k.id > c.last_id - ?")
+                .bind(0, channel)
+                .bind(1, key)
+                .bind(2, timestamp(now.minus(IDEMPOTENCY_WINDOW)))
+                .bind(3, (long) IDEMPOTENCY_KEYS_PER_CHANNEL)
+                .map((rs, ctx) -> {
+                    String stored = rs.getString(3);
+                    return new Message(channel, rs.getLong(1), stored != null ? stored : data,
+                            rs.getObject(2, OffsetDateTime.class).toInstant());
+                })
+                .findOne()
+                .orElse(null);
+    }
+
+    /**
+     * Deletes forgotten keys: the channel's every 100 ids, everyone's every 100 keyed appends of this store,
+     * so the table holds about the keys of one window.
+     */
+    private void forgetKeys(Message stored, Instant now) {
+        try {
+            if (stored.id() % 100 == 0) {
+                jdbi.useHandle(h -> h.createUpdate("DELETE FROM " + keysTable
+                                + " WHERE channel = ? AND (id <= ? OR created_at < ?)")
+                        .bind(0, stored.channel())
+                        .bind(1, stored.id() - IDEMPOTENCY_KEYS_PER_CHANNEL)
+                        .bind(2, timestamp(now.minus(IDEMPOTENCY_WINDOW)))
+                        .execute());
+            }
+            if (keyedAppends.incrementAndGet() % 100 == 0) {
+                jdbi.useHandle(h -> h.createUpdate("DELETE FROM " + keysTable + " WHERE created_at < ?")
+                        .bind(0, timestamp(now.minus(IDEMPOTENCY_WINDOW)))
+                        .execute());
+            }
+        } catch (JdbiException e) {
+            LOG.log(System.Logger.Level.WARNING, "deleting forgotten idempotency keys failed; the next "
+                    + "delete retries (lookups ignore them anyway): " + e.getMessage());
+        }
+    }
+
+    /**
+     * Inserts the channel's row in the store's epoch, in its own transaction; a concurrent twin is fine.
+     * The store row is missing only when the tables were wiped under this store: then it is made again.
+     */
     private void createChannel(String channel) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                int inserted = jdbi.withHandle(h -> h.createUpdate("INSERT INTO " + channelsTable
+                                + " (name, epoch, last_id, created_at) SELECT ?, epoch, 0, ? FROM " + channelsTable
+                                + " WHERE name = ?")
+                        .bind(0, channel)
+                        .bind(1, timestamp(clock.instant().truncatedTo(ChronoUnit.MICROS)))
+                        .bind(2, STORE_ROW)
+                        .execute());
+                if (inserted > 0) {
+                    return;
+                }
+            } catch (JdbiException e) {
+                if (!isUniqueViolation(e)) {
+                    throw e;
+                }
+                return;
+            }
+            createStoreRow();
+        }
+    }
+
+    /** Inserts the store row with a fresh epoch unless it exists; a concurrent twin is fine. */
+    private void createStoreRow() {
         try {
             jdbi.useHandle(h -> h.createUpdate("INSERT INTO " + channelsTable
-                            + " (name, epoch, last_id, created_at) VALUES (?, ?, 0, ?)")
-                    .bind(0, channel)
+                            + " (name, epoch, last_id, created_at) SELECT ?, ?, 0, ? FROM (VALUES (1)) AS one (x)"
+                            + " WHERE NOT EXISTS (SELECT 1 FROM " + channelsTable + " WHERE name = ?)")
+                    .bind(0, STORE_ROW)
                     .bind(1, Epochs.next())
                     .bind(2, timestamp(clock.instant().truncatedTo(ChronoUnit.MICROS)))
+                    .bind(3, STORE_ROW)
                     .execute());
         } catch (JdbiException e) {
             if (!isUniqueViolation(e)) {
                 throw e;
             }
         }
+    }
+
+    /** The store's epoch, for channels that have no row yet. */
+    private String storeEpoch() {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            var epoch = jdbi.withHandle(h -> h.createQuery("SELECT epoch FROM " + channelsTable + " WHERE name = ?")
+                    .bind(0, STORE_ROW)
+                    .mapTo(String.class)
+                    .findOne());
+            if (epoch.isPresent()) {
+                return epoch.get();
+            }
+            createStoreRow(); // the tables were wiped under this store: a new stream, a new epoch
+        }
+        throw new StoreException("the store row " + STORE_ROW + " of " + channelsTable
+                + " vanished while reading it (tables wiped concurrently?)");
     }
 
     private void trimByCount(Message stored) {
@@ -313,21 +497,17 @@ final class JdbcMessageStore implements MessageStore {
         checkOpen();
         try {
             ensureSchema("read of channel " + channel);
-            for (int attempt = 0; attempt < 2; attempt++) {
-                List<Row> rows = jdbi.withHandle(h -> {
-                    var query = h.createQuery("SELECT c.name, c.epoch, c.last_id, m.id, m.data, m.created_at"
-                            + " FROM " + channelsTable + " c LEFT JOIN " + messagesTable + " m"
-                            + " ON " + messageWindow("?") + " WHERE c.name = ? ORDER BY m.id LIMIT ?");
-                    int i = bindWindow(query, 0, afterOf(cursor));
-                    return query.bind(i, channel).bind(i + 1, limit + 1).map(ROW).list();
-                });
-                if (!rows.isEmpty()) {
-                    return answer(cursor, rows, limit);
-                }
-                createChannel(channel); // so a reader's epoch stays valid when the first message comes
+            List<Row> rows = jdbi.withHandle(h -> {
+                var query = h.createQuery("SELECT c.name, c.epoch, c.last_id, m.id, m.data, m.created_at"
+                        + " FROM " + channelsTable + " c LEFT JOIN " + messagesTable + " m"
+                        + " ON " + messageWindow("?") + " WHERE c.name = ? ORDER BY m.id LIMIT ?");
+                int i = bindWindow(query, 0, afterOf(cursor));
+                return query.bind(i, channel).bind(i + 1, limit + 1).map(ROW).list();
+            });
+            if (!rows.isEmpty()) {
+                return answer(cursor, rows, limit);
             }
-            throw new StoreException("read of channel " + channel + " after " + describe(cursor)
-                    + " failed: its row vanished (tables wiped concurrently?)");
+            return CursorRules.answer(cursor, storeEpoch(), 0, List.of(), limit); // no row: nothing written
         } catch (JdbiException e) {
             throw failure("read of channel " + channel + " after " + describe(cursor), e);
         }
@@ -352,20 +532,15 @@ final class JdbcMessageStore implements MessageStore {
             for (int from = 0; from < entries.size(); from += CHUNK) {
                 List<Map.Entry<String, Cursor>> chunk = entries.subList(from, Math.min(entries.size(), from + CHUNK));
                 found.putAll(readChunk(chunk, limitPerChannel));
-                List<Map.Entry<String, Cursor>> missing = chunk.stream()
-                        .filter(e -> !found.containsKey(e.getKey())).toList();
-                if (!missing.isEmpty()) {
-                    missing.forEach(e -> createChannel(e.getKey()));
-                    found.putAll(readChunk(missing, limitPerChannel));
-                }
             }
-            for (String channel : cursors.keySet()) {
-                ReadResult result = found.get(channel);
-                if (result == null) {
-                    throw new StoreException("read of channel " + channel + " failed: its row vanished "
-                            + "(tables wiped concurrently?)");
+            String storeEpoch = null;
+            for (Map.Entry<String, Cursor> e : cursors.entrySet()) {
+                ReadResult result = found.get(e.getKey());
+                if (result == null) { // no row yet: empty in the store's epoch, and nothing written
+                    storeEpoch = storeEpoch == null ? storeEpoch() : storeEpoch;
+                    result = CursorRules.answer(e.getValue(), storeEpoch, 0, List.of(), limitPerChannel);
                 }
-                results.put(channel, result);
+                results.put(e.getKey(), result);
             }
             return results;
         } catch (JdbiException e) {
@@ -494,6 +669,12 @@ final class JdbcMessageStore implements MessageStore {
         } catch (JdbiException e) {
             throw failure("health check of " + source, e);
         }
+    }
+
+    /** Rows in the channels table (for the contract kit: reads must not add any). */
+    long channelRows() {
+        ensureSchema("counting channels");
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + channelsTable).mapTo(Long.class).one());
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.github.realtimepatterns.core.store;
 
+import io.github.realtimepatterns.core.AppendResult;
 import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +18,12 @@ import java.util.Map;
  *
  * <p><b>Epochs.</b> Every channel stream has an epoch, a short token fixed when the stream is created in
  * this store. A cursor from another epoch, or ahead of the head, is answered with {@code reset}; a cursor
- * behind what retention kept, with {@code truncated} (see {@link ReadResult}).
+ * behind what retention kept, with {@code truncated} (see {@link ReadResult}). A channel that has never been
+ * appended to reads in the store's own epoch, and its first append creates its stream in that same epoch,
+ * so a cursor taken before the first message is honoured after it.
+ *
+ * <p><b>Reads never write.</b> {@link #read}, {@link #readMany}, {@link #head} and {@link #heads} of a
+ * channel that has no messages store nothing: anyone may name any channel, and must not grow the store.
  *
  * <p><b>Threads.</b> Implementations are thread-safe. Methods may block (JDBC): never call them on an IO
  * thread. Failures are {@link io.github.realtimepatterns.core.StoreException}s; a failed append stores
@@ -35,9 +42,39 @@ public interface MessageStore extends AutoCloseable {
      */
     Message append(String channel, String data);
 
+    /** How long a store remembers an idempotency key after the append that used it: 10 minutes. */
+    Duration IDEMPOTENCY_WINDOW = Duration.ofMinutes(10);
+
+    /** A key is also forgotten once its message is not among the newest this many of its channel. */
+    int IDEMPOTENCY_KEYS_PER_CHANNEL = 10_000;
+
+    /**
+     * Stores {@code data} as the next message of {@code channel} unless {@code key} was used on that
+     * channel within {@link #IDEMPOTENCY_WINDOW} (and among its newest {@link #IDEMPOTENCY_KEYS_PER_CHANNEL}
+     * messages): then it stores nothing and returns the message the first call stored, with {@code
+     * stored == false}. Appends racing with one key, in threads or in processes sharing the store, store
+     * one message between them (a unique constraint in the store, not a map in one process). A replay whose
+     * first message retention has already dropped answers its id and time with this call's {@code data}.
+     * Keys are scoped to their channel and compared exactly; the data of a replay is not compared.
+     *
+     * <p>The default ignores the key (every call stores; a retry may be stored twice): a store that can
+     * deduplicate overrides it, as both stores of this library do, and the contract kit requires it.
+     *
+     * @param key the idempotency key, valid per {@link io.github.realtimepatterns.core.IdempotencyKeys}
+     *            (a {@link io.github.realtimepatterns.core.ProtocolException} naming {@code key} otherwise),
+     *            or {@code null} for none: then the same as {@link #append(String, String)}
+     */
+    default AppendResult append(String channel, String data, String key) {
+        if (key != null) {
+            io.github.realtimepatterns.core.IdempotencyKeys.validate(key, "key");
+        }
+        return new AppendResult(append(channel, data), true);
+    }
+
     /**
      * What is after {@code cursor} in {@code channel}: at most {@code limit} messages in id order.
-     * A channel that has no messages yet reads as empty at cursor 0 with its (new) epoch.
+     * A channel that has no messages yet reads as empty at cursor 0 in the store's epoch (and nothing is
+     * stored for it).
      *
      * @param limit at least 1
      */

@@ -71,7 +71,7 @@ class StorePollerTest extends ChangeSourceContract {
         // Measured while nothing else uses the store, so the store's query count is the poller's.
         int ticksBefore = store.queriesPerReadMany.size();
         Eventually.await(WAIT, () -> store.queriesPerReadMany.size() >= ticksBefore + 5);
-        assertThat(store.queriesPerReadMany.subList(ticksBefore, ticksBefore + 5))
+        assertThat(List.copyOf(store.queriesPerReadMany).subList(ticksBefore, ticksBefore + 5))
                 .as("%d channels x %d listeners", channelCount, listenersPerChannel)
                 .containsOnly(1L);
         assertThat(store.otherCalls.get()).as("reads outside readMany").isZero();

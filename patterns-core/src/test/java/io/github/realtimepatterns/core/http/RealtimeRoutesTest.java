@@ -59,6 +59,65 @@ class RealtimeRoutesTest {
     }
 
     @Test
+    void publishStoresAndAnswersTheDataExactlyAsSent() throws Exception {
+        String sent = "[100.0, -0.0, {\"price\": 19.90}, \"\\u00e9\\ud83c\\udf89\u00e9\"]";
+        String exact = "[100.0,-0.0,{\"price\":19.90},\"\\u00e9\\ud83c\\udf89\u00e9\"]";
+        HttpResponse<String> r = send(at("/channels/chat/messages").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(sent)));
+        assertThat(r.statusCode()).isEqualTo(201);
+        assertThat(r.body()).contains("\"data\":" + exact + ",");
+        assertThat(store.read("chat", io.github.realtimepatterns.core.Cursor.after(0), 1).messages().get(0).data())
+                .isEqualTo(exact);
+    }
+
+    @Test
+    void dataThatCannotRoundTripIs400NamingDataAndNothingIsStored() throws Exception {
+        for (String body : java.util.List.of("[100.0,-0.0,\"\\ud800\"]", "1e2147483648", "{\"a\":1,\"a\":2}")) {
+            HttpResponse<String> r = send(at("/channels/c/messages").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)));
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue(Problems.MEDIA_TYPE);
+            assertThat(WireJson.tree(r.body()).path("field").asText()).as(body).isEqualTo("data");
+        }
+        assertThat(store.head("c")).isZero();
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyStoresNothingAndAnswersTheFirstMessage() throws Exception {
+        HttpResponse<String> first = send(at("/channels/chat/messages").header("Content-Type", "application/json")
+                .header("Idempotency-Key", "k-42").POST(HttpRequest.BodyPublishers.ofString("{\"n\": 1}")));
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        HttpResponse<String> retry = send(at("/channels/chat/messages").header("Content-Type", "application/json")
+                .header("Idempotency-Key", "k-42").POST(HttpRequest.BodyPublishers.ofString("{\"n\": 1}")));
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(WireJson.parseMessage(retry.body())).isEqualTo(WireJson.parseMessage(first.body()));
+        assertThat(retry.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+        assertThat(store.head("chat")).isEqualTo(1);
+        HttpResponse<String> elsewhere = send(at("/channels/other/messages").header("Idempotency-Key", "k-42")
+                .POST(HttpRequest.BodyPublishers.ofString("1")));
+        assertThat(elsewhere.statusCode()).isEqualTo(201);
+        HttpResponse<String> metrics = send(at("/metrics").GET());
+        assertThat(WireJson.tree(metrics.body()).path("published").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void anInvalidIdempotencyKeyIs400NamingItAndNothingIsStored() throws Exception {
+        for (String bad : java.util.List.of("a b", "x".repeat(129))) {
+            HttpResponse<String> r = send(at("/channels/c/messages").header("Idempotency-Key", bad)
+                    .POST(HttpRequest.BodyPublishers.ofString("1")));
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(WireJson.tree(r.body()).path("field").asText()).isEqualTo("Idempotency-Key");
+        }
+        HttpResponse<String> twice = send(at("/channels/c/messages").header("Idempotency-Key", "a")
+                .header("Idempotency-Key", "b").POST(HttpRequest.BodyPublishers.ofString("1")));
+        assertThat(twice.statusCode()).isEqualTo(400);
+        assertThat(WireJson.tree(twice.body()).path("field").asText()).isEqualTo("Idempotency-Key");
+        assertThat(store.head("c")).isZero();
+    }
+
+    @Test
     void aDeclaredLengthOverTheLimitIsRefusedBeforeTheBodyIsRead() throws Exception {
         HttpResponse<String> r = send(at("/channels/c/messages").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("\"" + "x".repeat(70_000) + "\"")));

@@ -459,6 +459,28 @@ class ChannelHubTest {
     }
 
     @Test
+    void lingeringChannelsAreBoundedPerNodeTheOldestReleasedFirst() {
+        ChannelHub hub = ChannelHub.builder(store, broker).sweepInterval(Duration.ofMinutes(5))
+                .linger(Duration.ofMinutes(5)).maxLingering(3).build();
+        open.add(0, hub);
+        HubSubscription busy = hub.subscribe("busy", Cursor.head(), new Recorder());
+        for (int i = 0; i < 1000; i++) {
+            hub.subscribe("passing-" + i, Cursor.head(), new Recorder()).close();
+        }
+        assertThat(hub.channelCount()).as("the subscribed one and three lingering").isEqualTo(4);
+        Eventually.await(() -> broker.channelCount() == 4, "released channels left the source");
+        HubSubscription back = hub.subscribe("passing-999", Cursor.head(), new Recorder());
+        for (int i = 0; i < 10; i++) {
+            hub.subscribe("again-" + i, Cursor.head(), new Recorder()).close();
+        }
+        assertThat(hub.channelCount()).as("two subscribed, three lingering").isEqualTo(5);
+        back.close();
+        busy.close();
+        assertThat(hub.channelCount()).isEqualTo(3);
+        Eventually.await(() -> broker.channelCount() == 3, "released channels left the source");
+    }
+
+    @Test
     void closingTheHubTellsEverySubscriber() {
         ChannelHub hub = ChannelHub.builder(store, broker).build();
         AtomicInteger closed = new AtomicInteger();

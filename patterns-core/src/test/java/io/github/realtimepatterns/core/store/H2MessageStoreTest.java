@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,11 @@ class H2MessageStoreTest extends MessageStoreContract {
     @Override
     protected MessageStore newStore(Retention retention, Clock clock) {
         return MessageStores.h2InMemory(retention, clock);
+    }
+
+    @Override
+    protected OptionalLong channelsHeld(MessageStore store) {
+        return OptionalLong.of(((JdbcMessageStore) store).channelRows());
     }
 
     private static String memUrl() {

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,6 +49,11 @@ class H2ServerMessageStoreIT extends MessageStoreContract {
     @Override
     protected MessageStore newStore(Retention retention, Clock clock) {
         return MessageStores.jdbc(JdbcOptions.builder(newDatabaseUrl()).retention(retention).clock(clock).build());
+    }
+
+    @Override
+    protected OptionalLong channelsHeld(MessageStore store) {
+        return OptionalLong.of(((JdbcMessageStore) store).channelRows());
     }
 
     @Test
@@ -91,6 +97,14 @@ class H2ServerMessageStoreIT extends MessageStoreContract {
             } finally {
                 pool.shutdownNow();
             }
+        }
+    }
+
+    @Test
+    void twoStoresRacingOneKeyStoreOneMessage() throws Exception {
+        String url = newDatabaseUrl();
+        try (MessageStore nodeA = MessageStores.jdbc(url); MessageStore nodeB = MessageStores.jdbc(url)) {
+            assertRacingKeysStoreOneMessageEach(List.of(nodeA, nodeB), "keyed", 20);
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.realtimepatterns.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.realtimepatterns.core.AppendResult;
 import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ProtocolException;
@@ -16,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -53,6 +56,49 @@ public abstract class MessageStoreContract {
     /** A store with generous retention. */
     protected final MessageStore store() {
         return store(Retention.ofMessages(100_000));
+    }
+
+    /**
+     * How many channels {@code store} keeps state for (rows, logs), to check that reads add none; empty
+     * when the implementation cannot tell (the kit then checks only what reads answer).
+     */
+    protected OptionalLong channelsHeld(MessageStore store) {
+        return OptionalLong.empty();
+    }
+
+    /**
+     * Eight threads, spread over {@code nodes} (stores sharing one database, as nodes would), append with
+     * the same key at once, {@code keys} times: each key stores one message, and every thread gets it.
+     */
+    protected static void assertRacingKeysStoreOneMessageEach(List<MessageStore> nodes, String channel, int keys)
+            throws Exception {
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int k = 0; k < keys; k++) {
+                String key = "race-" + k;
+                CyclicBarrier start = new CyclicBarrier(threads);
+                List<Future<AppendResult>> racing = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    MessageStore node = nodes.get(t % nodes.size());
+                    racing.add(pool.submit(() -> {
+                        start.await(20, TimeUnit.SECONDS);
+                        return node.append(channel, "{\"k\":\"" + key + "\"}", key);
+                    }));
+                }
+                List<AppendResult> results = new ArrayList<>();
+                for (Future<AppendResult> f : racing) {
+                    results.add(f.get(30, TimeUnit.SECONDS));
+                }
+                assertThat(results).filteredOn(AppendResult::stored).as(key).hasSize(1);
+                assertThat(results).extracting(AppendResult::message).as(key)
+                        .containsOnly(results.get(0).message());
+            }
+            assertThat(nodes.get(0).read(channel, Cursor.after(0), keys + 10).messages()).extracting(Message::id)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, keys).boxed().toList());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @AfterEach
@@ -194,6 +240,48 @@ public abstract class MessageStoreContract {
             ReadResult after = store.read("fresh", Cursor.of(before.epoch(), 0), 10);
             assertThat(after.epoch()).isEqualTo(before.epoch());
             assertThat(ids(after)).containsExactly(1L);
+        }
+
+        @Test
+        void readingUnknownChannelsStoresNothing() {
+            MessageStore store = store();
+            store.append("known", "1");
+            OptionalLong before = channelsHeld(store);
+            String epoch = store.read("known", Cursor.head(), 1).epoch();
+            for (int i = 0; i < 1000; i++) {
+                ReadResult r = store.read("stranger-" + i, i % 2 == 0 ? Cursor.head() : Cursor.after(0), 10);
+                assertThat(r.messages()).isEmpty();
+                assertThat(r.cursor()).isZero();
+                assertThat(r.epoch()).isNotBlank();
+            }
+            Map<String, Cursor> many = new LinkedHashMap<>();
+            for (int i = 0; i < 600; i++) {
+                many.put("passer-by-" + i, Cursor.after(0));
+            }
+            assertThat(store.readMany(many, 5).values()).allSatisfy(r -> assertThat(r.messages()).isEmpty());
+            assertThat(store.heads(many.keySet()).values()).containsOnly(0L);
+            assertThat(store.head("stranger-1")).isZero();
+            assertThat(channelsHeld(store)).isEqualTo(before);
+            assertThat(store.read("known", Cursor.head(), 1).epoch()).isEqualTo(epoch);
+        }
+
+        @Test
+        void aCursorTakenBeforeTheFirstPublishIsHonouredAfterIt() {
+            MessageStore store = store();
+            store.append("other", "1");
+            ReadResult empty = store.read("later", Cursor.head(), 10);
+            ReadResult many = store.readMany(Map.of("later", Cursor.after(0)), 10).get("later");
+            assertThat(many.epoch()).isEqualTo(empty.epoch());
+            store.append("later", "\"first\"");
+            store.append("later", "\"second\"");
+            ReadResult next = store.read("later", Cursor.of(empty.epoch(), empty.cursor()), 10);
+            assertThat(next.honoured()).isTrue();
+            assertThat(next.epoch()).isEqualTo(empty.epoch());
+            assertThat(ids(next)).containsExactly(1L, 2L);
+            ReadResult resumed = store.read("later", Cursor.of(empty.epoch(), 1), 10);
+            assertThat(resumed.honoured()).isTrue();
+            assertThat(ids(resumed)).containsExactly(2L);
+            assertThat(store.read("never", Cursor.of(empty.epoch(), 3), 10).reset()).isTrue();
         }
 
         @Test
@@ -363,6 +451,81 @@ public abstract class MessageStoreContract {
             assertThat(many).hasSize(1200);
             assertThat(ids(many.get("c1100"))).containsExactly(1L);
             assertThat(store.heads(cursors.keySet())).hasSize(1200).containsEntry("c1100", 1L);
+        }
+    }
+
+    @Nested
+    @DisplayName("idempotency keys")
+    class Keys {
+
+        @Test
+        void theSameKeyTwiceStoresOneMessageAndAnswersTheFirst() {
+            MessageStore store = store();
+            AppendResult first = store.append("chat", "{\"n\":1}", "k-1");
+            AppendResult again = store.append("chat", "{\"n\":1}", "k-1");
+            assertThat(first.stored()).isTrue();
+            assertThat(again.stored()).isFalse();
+            assertThat(again.message()).isEqualTo(first.message());
+            assertThat(store.head("chat")).isEqualTo(1);
+            assertThat(store.read("chat", Cursor.after(0), 10).messages()).containsExactly(first.message());
+            assertThat(store.append("chat", "2").id()).isEqualTo(2);
+        }
+
+        @Test
+        void keysAreScopedToTheirChannelAndOtherKeysStore() {
+            MessageStore store = store();
+            assertThat(store.append("a", "1", "same").stored()).isTrue();
+            assertThat(store.append("b", "1", "same").stored()).isTrue();
+            assertThat(store.append("a", "1", "Same").stored()).isTrue();
+            AppendResult unkeyed = store.append("a", "1", null);
+            assertThat(unkeyed.stored()).isTrue();
+            assertThat(unkeyed.message().id()).isEqualTo(3);
+            assertThat(store.heads(List.of("a", "b"))).containsExactly(Map.entry("a", 3L), Map.entry("b", 1L));
+        }
+
+        @Test
+        void aKeyIsForgottenAfterTheWindow() {
+            MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+            MessageStore store = store(Retention.ofMessages(1000), clock);
+            Message first = store.append("chat", "1", "k").message();
+            clock.advance(MessageStore.IDEMPOTENCY_WINDOW.minusSeconds(1));
+            assertThat(store.append("chat", "1", "k").message()).isEqualTo(first);
+            clock.advance(Duration.ofSeconds(2));
+            AppendResult later = store.append("chat", "1", "k");
+            assertThat(later.stored()).isTrue();
+            assertThat(later.message().id()).isEqualTo(2);
+            AppendResult replay = store.append("chat", "1", "k");
+            assertThat(replay.stored()).isFalse();
+            assertThat(replay.message()).isEqualTo(later.message());
+        }
+
+        @Test
+        void aReplayWhoseMessageRetentionDroppedStillAnswersItsId() {
+            MessageStore store = store(Retention.ofMessages(2));
+            Message first = store.append("chat", "\"keyed\"", "k").message();
+            appendN(store, "chat", 5);
+            AppendResult replay = store.append("chat", "\"keyed\"", "k");
+            assertThat(replay.stored()).isFalse();
+            assertThat(replay.message().id()).isEqualTo(first.id());
+            assertThat(replay.message().createdAt()).isEqualTo(first.createdAt());
+            assertThat(store.head("chat")).isEqualTo(6);
+        }
+
+        @Test
+        void threadsRacingOneKeyStoreOneMessage() throws Exception {
+            MessageStore store = store();
+            assertRacingKeysStoreOneMessageEach(List.of(store), "race", 15);
+        }
+
+        @Test
+        void invalidKeysAreRefusedAndNothingIsStored() {
+            MessageStore store = store();
+            for (String bad : List.of("", "x".repeat(129), "a b", "caf\u00e9", "tab\t", "\u007f")) {
+                assertThatThrownBy(() -> store.append("chat", "1", bad)).as(bad)
+                        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.field()).isEqualTo("key"));
+            }
+            assertThat(store.head("chat")).isZero();
+            assertThat(store.append("chat", "1", "!~" + "x".repeat(126)).stored()).isTrue();
         }
     }
 

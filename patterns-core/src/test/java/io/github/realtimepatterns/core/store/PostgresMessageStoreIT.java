@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,13 +61,27 @@ class PostgresMessageStoreIT extends MessageStoreContract {
         return MessageStores.jdbc(options().retention(retention).clock(clock).build());
     }
 
+    @Override
+    protected OptionalLong channelsHeld(MessageStore store) {
+        return OptionalLong.of(((JdbcMessageStore) store).channelRows());
+    }
+
     @AfterEach
     void dropTables() throws SQLException {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             for (String prefix : prefixes) {
+                s.execute("DROP TABLE IF EXISTS " + prefix + "idempotency_keys");
                 s.execute("DROP TABLE IF EXISTS " + prefix + "messages");
                 s.execute("DROP TABLE IF EXISTS " + prefix + "channels");
             }
+        }
+    }
+
+    @Test
+    void twoStoresRacingOneKeyStoreOneMessage() throws Exception {
+        JdbcOptions shared = options().build();
+        try (MessageStore nodeA = MessageStores.jdbc(shared); MessageStore nodeB = MessageStores.jdbc(shared)) {
+            assertRacingKeysStoreOneMessageEach(List.of(nodeA, nodeB), "keyed", 20);
         }
     }
 
