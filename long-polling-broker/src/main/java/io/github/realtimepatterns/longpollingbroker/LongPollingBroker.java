@@ -43,6 +43,10 @@ public final class LongPollingBroker {
     /**
      * A builder over a shared {@code store} and a {@code broker} (a {@link RedisBroker} for many nodes).
      * Neither is closed by the handler.
+     *
+     * @param store the message store (the truth)
+     * @param broker where publishes are announced
+     * @return a builder over a shared {@code store} and a {@code broker} (a {@link RedisBroker} for many nodes)
      */
     public static Builder builder(MessageStore store, Broker broker) {
         return new Builder(Objects.requireNonNull(store, "store"), Objects.requireNonNull(broker, "broker"),
@@ -54,6 +58,11 @@ public final class LongPollingBroker {
      * for many nodes): the way to mount this pattern beside other patterns on one server, so that a publish
      * through any of them wakes every pattern's subscribers at once. The handler does not close the
      * service; its broker, sweep interval and hub threads are the service's settings.
+     *
+     * @param service the service the handler runs over
+     * @return a builder over the shared {@code service} (built over the shared store with a {@link RedisBroker} for
+     *         many nodes): the way to mount this pattern beside other patterns on one server, so that a publish
+     *         through any of them wakes every pattern's subscribers at once
      */
     public static Builder builder(RealtimeService service) {
         return new Builder(null, null, null, null, Objects.requireNonNull(service, "service"));
@@ -63,6 +72,12 @@ public final class LongPollingBroker {
      * A builder that opens the store at {@code jdbcUrl} ({@code jdbc:postgresql://...} or {@code
      * jdbc:h2:tcp://...}) and a {@link RedisBroker} at {@code redisUrl} when {@link Builder#build()} is
      * called; the handler closes both.
+     *
+     * @param jdbcUrl the JDBC URL of a database every node shares
+     * @param redisUrl the Redis URL, {@code redis://} or {@code rediss://}
+     * @return a builder that opens the store at {@code jdbcUrl} ({@code jdbc:postgresql://...} or {@code
+     *         jdbc:h2:tcp://...}) and a {@link RedisBroker} at {@code redisUrl} when {@link Builder#build()} is
+     *         called; the handler closes both
      */
     public static Builder builder(String jdbcUrl, String redisUrl) {
         return new Builder(null, null, sharedJdbcUrl("jdbcUrl", jdbcUrl), Objects.requireNonNull(redisUrl, "redisUrl"),
@@ -121,6 +136,9 @@ public final class LongPollingBroker {
         /**
          * Where the node's parked polls are woken from when it is not the broker (a {@code StorePoller}, say);
          * publishes are still announced through the broker. Not closed by the handler.
+         *
+         * @param changeSource the change source
+         * @return this builder
          */
         public Builder changeSource(ChangeSource changeSource) {
             Objects.requireNonNull(changeSource, "changeSource");
@@ -129,19 +147,34 @@ public final class LongPollingBroker {
             return this;
         }
 
-        /** Limits, allowed origins and the authorizer (default {@link HttpSettings#DEFAULTS}). */
+        /**
+         * Limits, allowed origins and the authorizer (default {@link HttpSettings#DEFAULTS}).
+         *
+         * @param settings the HTTP limits, origins and authorizer
+         * @return this builder
+         */
         public Builder settings(HttpSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
-        /** How long a poll that names no {@code wait} is held (default 25 s). */
+        /**
+         * How long a poll that names no {@code wait} is held (default 25 s).
+         *
+         * @param timeout how long to wait
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = positive("timeout", timeout);
             return this;
         }
 
-        /** The longest hold; a larger {@code wait} is capped to it (default 60 s). */
+        /**
+         * The longest hold; a larger {@code wait} is capped to it (default 60 s).
+         *
+         * @param maxTimeout the max timeout
+         * @return this builder
+         */
         public Builder maxTimeout(Duration maxTimeout) {
             this.maxTimeout = positive("maxTimeout", maxTimeout);
             return this;
@@ -151,6 +184,9 @@ public final class LongPollingBroker {
          * How often each node re-reads the shared store for channels with parked polls, in case a Redis
          * notification was lost without a reconnect (default 10 s): the worst-case delay of a message whose
          * notification never arrived.
+         *
+         * @param sweepInterval the sweep interval
+         * @return this builder
          */
         public Builder sweepInterval(Duration sweepInterval) {
             positive("sweepInterval", sweepInterval);
@@ -159,7 +195,12 @@ public final class LongPollingBroker {
             return this;
         }
 
-        /** Threads of the node's hub that reads the store and wakes polls (default max(4, 2 x cores)). */
+        /**
+         * Threads of the node's hub that reads the store and wakes polls (default max(4, 2 x cores)).
+         *
+         * @param threads the number of threads
+         * @return this builder
+         */
         public Builder hubThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("hubThreads must be >= 1 but was " + threads);
@@ -172,6 +213,7 @@ public final class LongPollingBroker {
         /**
          * The handler, ready to mount or to run with {@code PatternServer}.
          *
+         * @return the handler, ready to mount or to run with {@code PatternServer}
          * @throws IllegalArgumentException when {@code timeout > maxTimeout}
          * @throws io.github.realtimepatterns.core.RealtimeException when the builder opens the store or
          *         Redis itself and either cannot be reached

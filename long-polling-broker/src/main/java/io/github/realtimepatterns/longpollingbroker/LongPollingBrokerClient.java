@@ -49,12 +49,22 @@ public final class LongPollingBrokerClient implements RealtimeClient {
         this.publishers = nodes.stream().map(n -> new HttpPublisher(loops.http(), n, requestTimeout)).toList();
     }
 
-    /** A client with the defaults for the cluster nodes at {@code nodes} (like {@code http://host:8080/}). */
+    /**
+     * A client with the defaults for the cluster nodes at {@code nodes} (like {@code http://host:8080/}).
+     *
+     * @param nodes the nodes
+     * @return a client with the defaults for the cluster nodes at {@code nodes} (like {@code http://host:8080/})
+     */
     public static LongPollingBrokerClient create(List<URI> nodes) {
         return builder(nodes).build();
     }
 
-    /** A builder for a client of the nodes at {@code nodes} (at least one; a load balancer counts as one). */
+    /**
+     * A builder for a client of the nodes at {@code nodes} (at least one; a load balancer counts as one).
+     *
+     * @param nodes the nodes
+     * @return a builder for a client of the nodes at {@code nodes} (at least one; a load balancer counts as one)
+     */
     public static Builder builder(List<URI> nodes) {
         return new Builder(nodes);
     }
@@ -72,17 +82,29 @@ public final class LongPollingBrokerClient implements RealtimeClient {
         return publishers.get(Math.floorMod(nextPublisher.getAndIncrement(), publishers.size())).publish(channel, json);
     }
 
-    /** The nodes, in the order polls visit them. */
+    /**
+     * The nodes, in the order polls visit them.
+     *
+     * @return the nodes, in the order polls visit them
+     */
     public List<URI> nodes() {
         return nodes;
     }
 
-    /** Poll requests sent by all subscriptions, since start. */
+    /**
+     * Poll requests sent by all subscriptions, since start.
+     *
+     * @return poll requests sent by all subscriptions, since start
+     */
     public long requestCount() {
         return loops.requestCount();
     }
 
-    /** Subscriptions running now. */
+    /**
+     * Subscriptions running now.
+     *
+     * @return subscriptions running now
+     */
     public int subscriptionCount() {
         return loops.subscriptionCount();
     }
@@ -132,6 +154,9 @@ public final class LongPollingBrokerClient implements RealtimeClient {
         /**
          * How long a node may hold each poll, in whole seconds, at least 1 (default 25 s; nodes cap it at
          * their maximum).
+         *
+         * @param wait how long to wait
+         * @return this builder
          */
         public Builder wait(Duration wait) {
             positive("wait", wait);
@@ -147,7 +172,11 @@ public final class LongPollingBrokerClient implements RealtimeClient {
             return this;
         }
 
-        /** The client. */
+        /**
+         * The client.
+         *
+         * @return the client
+         */
         public LongPollingBrokerClient build() {
             return new LongPollingBrokerClient(this);
         }

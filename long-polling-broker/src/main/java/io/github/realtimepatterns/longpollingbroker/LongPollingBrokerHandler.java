@@ -105,27 +105,47 @@ public final class LongPollingBrokerHandler implements RealtimeHandler {
         return "long-polling-broker";
     }
 
-    /** The broker this node publishes to and is woken from. */
+    /**
+     * The broker this node publishes to and is woken from.
+     *
+     * @return the broker this node publishes to and is woken from
+     */
     public Broker broker() {
         return broker;
     }
 
-    /** Polls parked on this node now. */
+    /**
+     * Polls parked on this node now.
+     *
+     * @return polls parked on this node now
+     */
     public int parkedCount() {
         return polling.parkedCount();
     }
 
-    /** Parked polls answered because a message arrived, since start. */
+    /**
+     * Parked polls answered because a message arrived, since start.
+     *
+     * @return parked polls answered because a message arrived, since start
+     */
     public long wokenCount() {
         return polling.wokenCount();
     }
 
-    /** Parked polls answered empty at their timeout, since start. */
+    /**
+     * Parked polls answered empty at their timeout, since start.
+     *
+     * @return parked polls answered empty at their timeout, since start
+     */
     public long timedOutCount() {
         return polling.timedOutCount();
     }
 
-    /** Every counter of {@code GET /metrics}, read now (names as in the JSON). */
+    /**
+     * Every counter of {@code GET /metrics}, read now (names as in the JSON).
+     *
+     * @return every counter of {@code GET /metrics}, read now (names as in the JSON)
+     */
     public Map<String, Number> metrics() {
         Map<String, Number> now = new LinkedHashMap<>();
         metrics.forEach((name, value) -> now.put(name, value.get()));

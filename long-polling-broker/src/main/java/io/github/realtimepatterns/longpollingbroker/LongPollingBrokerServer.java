@@ -28,7 +28,11 @@ public final class LongPollingBrokerServer {
     private LongPollingBrokerServer() {
     }
 
-    /** Starts the node with the process environment and blocks until SIGTERM. */
+    /**
+     * Starts the node with the process environment and blocks until SIGTERM.
+     *
+     * @param args the command-line arguments (unused)
+     */
     public static void main(String[] args) {
         try {
             // Before Standalone opens anything: a missing variable must not be reported as something else.
@@ -44,6 +48,8 @@ public final class LongPollingBrokerServer {
     /**
      * Starts a node configured by {@code env} (for tests and embedding); see the class comment.
      *
+     * @param env the environment
+     * @return the running node; close it to stop it
      * @throws IllegalArgumentException naming the variable when a setting is missing or bad
      * @throws io.github.realtimepatterns.core.RealtimeException when Redis or the database cannot be reached
      */

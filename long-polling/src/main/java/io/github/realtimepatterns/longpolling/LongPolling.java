@@ -29,7 +29,12 @@ public final class LongPolling {
     private LongPolling() {
     }
 
-    /** A builder for a long-polling handler over {@code store} (which the handler does not close). */
+    /**
+     * A builder for a long-polling handler over {@code store} (which the handler does not close).
+     *
+     * @param store the message store (the truth)
+     * @return a builder for a long-polling handler over {@code store} (which the handler does not close)
+     */
     public static Builder builder(MessageStore store) {
         return new Builder(Objects.requireNonNull(store, "store"), null);
     }
@@ -39,6 +44,11 @@ public final class LongPolling {
      * other patterns on one server, so that a publish through any of them wakes every pattern's subscribers
      * at once. The handler uses the service as given and does not close it: close it after the handlers.
      * The service's broker, change source, sweep interval and hub threads are its own settings.
+     *
+     * @param service the service the handler runs over
+     * @return a builder for a long-polling handler over the shared {@code service}: the way to mount it beside
+     *         other patterns on one server, so that a publish through any of them wakes every pattern's subscribers
+     *         at once
      */
     public static Builder builder(RealtimeService service) {
         return new Builder(null, Objects.requireNonNull(service, "service"));
@@ -72,6 +82,9 @@ public final class LongPolling {
          * Where publishes are announced and, unless {@link #changeSource} is set, where parked requests are
          * woken from: a {@code RedisBroker} for many nodes. Default: an in-JVM broker of the handler's own.
          * Not closed by the handler.
+         *
+         * @param broker where publishes are announced
+         * @return this builder
          */
         public Builder broker(Broker broker) {
             Objects.requireNonNull(broker, "broker");
@@ -80,7 +93,12 @@ public final class LongPolling {
             return this;
         }
 
-        /** Where parked requests are woken from when it is not the broker (a store poller, say). Not closed. */
+        /**
+         * Where parked requests are woken from when it is not the broker (a store poller, say). Not closed.
+         *
+         * @param changeSource the change source
+         * @return this builder
+         */
         public Builder changeSource(ChangeSource changeSource) {
             Objects.requireNonNull(changeSource, "changeSource");
             ownService("changeSource");
@@ -88,25 +106,45 @@ public final class LongPolling {
             return this;
         }
 
-        /** Limits, allowed origins and the authorizer (default {@link HttpSettings#DEFAULTS}). */
+        /**
+         * Limits, allowed origins and the authorizer (default {@link HttpSettings#DEFAULTS}).
+         *
+         * @param settings the HTTP limits, origins and authorizer
+         * @return this builder
+         */
         public Builder settings(HttpSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
-        /** How long a request that names no {@code wait} is held (default 25 s). */
+        /**
+         * How long a request that names no {@code wait} is held (default 25 s).
+         *
+         * @param timeout how long to wait
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = positive("timeout", timeout);
             return this;
         }
 
-        /** The longest hold; a larger {@code wait} is capped to it (default 60 s). */
+        /**
+         * The longest hold; a larger {@code wait} is capped to it (default 60 s).
+         *
+         * @param maxTimeout the max timeout
+         * @return this builder
+         */
         public Builder maxTimeout(Duration maxTimeout) {
             this.maxTimeout = positive("maxTimeout", maxTimeout);
             return this;
         }
 
-        /** How often the hub re-checks the store in case a wake-up was lost (default 10 s). */
+        /**
+         * How often the hub re-checks the store in case a wake-up was lost (default 10 s).
+         *
+         * @param sweepInterval the sweep interval
+         * @return this builder
+         */
         public Builder sweepInterval(Duration sweepInterval) {
             positive("sweepInterval", sweepInterval);
             ownService("sweepInterval");
@@ -114,7 +152,12 @@ public final class LongPolling {
             return this;
         }
 
-        /** Threads of the hub that reads the store and wakes requests (default max(4, 2 x cores)). */
+        /**
+         * Threads of the hub that reads the store and wakes requests (default max(4, 2 x cores)).
+         *
+         * @param threads the number of threads
+         * @return this builder
+         */
         public Builder hubThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("hubThreads must be >= 1 but was " + threads);
@@ -127,6 +170,7 @@ public final class LongPolling {
         /**
          * The handler, ready to mount or to run with {@code PatternServer}.
          *
+         * @return the handler, ready to mount or to run with {@code PatternServer}
          * @throws IllegalArgumentException when {@code timeout > maxTimeout}
          */
         public LongPollingHandler build() {

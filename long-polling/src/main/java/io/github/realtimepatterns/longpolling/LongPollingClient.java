@@ -43,12 +43,22 @@ public final class LongPollingClient implements RealtimeClient {
         this.publisher = new HttpPublisher(loops.http(), base, requestTimeout);
     }
 
-    /** A client with the defaults for a long-polling server at {@code base} (like {@code http://host:8080/}). */
+    /**
+     * A client with the defaults for a long-polling server at {@code base} (like {@code http://host:8080/}).
+     *
+     * @param base the server's base URI
+     * @return a client with the defaults for a long-polling server at {@code base} (like {@code http://host:8080/})
+     */
     public static LongPollingClient create(URI base) {
         return builder(base).build();
     }
 
-    /** A builder for a client of the long-polling server at {@code base}. */
+    /**
+     * A builder for a client of the long-polling server at {@code base}.
+     *
+     * @param base the server's base URI
+     * @return a builder for a client of the long-polling server at {@code base}
+     */
     public static Builder builder(URI base) {
         return new Builder(base);
     }
@@ -63,7 +73,11 @@ public final class LongPollingClient implements RealtimeClient {
         return publisher.publish(channel, json);
     }
 
-    /** Subscriptions running now. */
+    /**
+     * Subscriptions running now.
+     *
+     * @return subscriptions running now
+     */
     public int subscriptionCount() {
         return loops.subscriptionCount();
     }
@@ -104,6 +118,9 @@ public final class LongPollingClient implements RealtimeClient {
         /**
          * How long the server may hold each poll, in whole seconds, at least 1 (default 25 s; the server
          * caps it at its maximum).
+         *
+         * @param wait how long to wait
+         * @return this builder
          */
         public Builder wait(Duration wait) {
             positive("wait", wait);
@@ -119,7 +136,11 @@ public final class LongPollingClient implements RealtimeClient {
             return this;
         }
 
-        /** The client. */
+        /**
+         * The client.
+         *
+         * @return the client
+         */
         public LongPollingClient build() {
             return new LongPollingClient(this);
         }

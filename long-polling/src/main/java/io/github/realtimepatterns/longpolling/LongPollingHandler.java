@@ -94,7 +94,11 @@ public final class LongPollingHandler implements RealtimeHandler {
         return "long-polling";
     }
 
-    /** Requests parked now, waiting for a message or their timeout. */
+    /**
+     * Requests parked now, waiting for a message or their timeout.
+     *
+     * @return requests parked now, waiting for a message or their timeout
+     */
     public int parkedCount() {
         return parked.size();
     }
@@ -102,22 +106,37 @@ public final class LongPollingHandler implements RealtimeHandler {
     /**
      * Parked requests whose read is done and that now wait for a message or their timeout: the
      * {@link #parkedCount()} minus those whose first read of the store or the hub is still running.
+     *
+     * @return parked requests whose read is done and that now wait for a message or their timeout: the {@link
+     *         #parkedCount()} minus those whose first read of the store or the hub is still running
      */
     public int waitingCount() {
         return service.waitingCount();
     }
 
-    /** Parked requests answered with messages after they waited (for a publish or a store read), since start. */
+    /**
+     * Parked requests answered with messages after they waited (for a publish or a store read), since start.
+     *
+     * @return parked requests answered with messages after they waited (for a publish or a store read), since start
+     */
     public long wokenCount() {
         return woken.sum();
     }
 
-    /** Parked requests answered empty at their timeout, since start. */
+    /**
+     * Parked requests answered empty at their timeout, since start.
+     *
+     * @return parked requests answered empty at their timeout, since start
+     */
     public long timedOutCount() {
         return timedOut.sum();
     }
 
-    /** Parked requests whose client went away before an answer, since start. */
+    /**
+     * Parked requests whose client went away before an answer, since start.
+     *
+     * @return parked requests whose client went away before an answer, since start
+     */
     public long disconnectedCount() {
         return disconnected.sum();
     }

@@ -19,7 +19,11 @@ public final class LongPollingServer {
     private LongPollingServer() {
     }
 
-    /** Starts the server with the process environment and blocks until SIGTERM. */
+    /**
+     * Starts the server with the process environment and blocks until SIGTERM.
+     *
+     * @param args the command-line arguments (unused)
+     */
     public static void main(String[] args) {
         Standalone.run("long-polling", LongPollingServer::handler);
     }

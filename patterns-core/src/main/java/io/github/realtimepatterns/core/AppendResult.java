@@ -12,7 +12,12 @@ import java.util.Objects;
  */
 public record AppendResult(Message message, boolean stored) {
 
-    /** Checks that {@code message} is given. */
+    /**
+     * Checks that {@code message} is given.
+     *
+     * @param message the message
+     * @param stored the message just inserted
+     */
     public AppendResult {
         Objects.requireNonNull(message, "message");
     }

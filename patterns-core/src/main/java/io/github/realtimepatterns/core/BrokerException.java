@@ -5,12 +5,21 @@ public class BrokerException extends RealtimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** With a message naming the operation and address. */
+    /**
+     * With a message naming the operation and address.
+     *
+     * @param message the message
+     */
     public BrokerException(String message) {
         super(message);
     }
 
-    /** With a message naming the operation and address, and the cause. */
+    /**
+     * With a message naming the operation and address, and the cause.
+     *
+     * @param message the message
+     * @param cause the underlying failure
+     */
     public BrokerException(String message, Throwable cause) {
         super(message, cause);
     }

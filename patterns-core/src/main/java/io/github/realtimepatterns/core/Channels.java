@@ -13,7 +13,12 @@ public final class Channels {
     private Channels() {
     }
 
-    /** Whether {@code name} is a valid channel name; {@code null} is not. */
+    /**
+     * Whether {@code name} is a valid channel name; {@code null} is not.
+     *
+     * @param name the name
+     * @return whether {@code name} is a valid channel name; {@code null} is not
+     */
     public static boolean isValid(String name) {
         return name != null && VALID.matcher(name).matches();
     }
@@ -21,6 +26,8 @@ public final class Channels {
     /**
      * Returns {@code name} when valid.
      *
+     * @param name the name
+     * @return {@code name} when valid
      * @throws ProtocolException naming the rule when it is not
      */
     public static String validate(String name) {

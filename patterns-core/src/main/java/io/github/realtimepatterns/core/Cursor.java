@@ -13,24 +13,44 @@ public record Cursor(String epoch, long after) {
 
     private static final Cursor HEAD = new Cursor(null, -1);
 
-    /** Checks {@code after >= -1}. */
+    /**
+     * Checks {@code after >= -1}.
+     *
+     * @param after the last id seen
+     * @param epoch the epoch of the channel's stream
+     */
     public Cursor {
         if (after < -1) {
             throw new IllegalArgumentException("after must be >= 0 but was " + after);
         }
     }
 
-    /** Start at the head: only messages stored after the read. */
+    /**
+     * Start at the head: only messages stored after the read.
+     *
+     * @return the head cursor
+     */
     public static Cursor head() {
         return HEAD;
     }
 
-    /** After {@code id} in whatever epoch the store has now. */
+    /**
+     * After {@code id} in whatever epoch the store has now.
+     *
+     * @param id the message id
+     * @return the cursor after {@code id}, in any epoch
+     */
     public static Cursor after(long id) {
         return new Cursor(null, id);
     }
 
-    /** After {@code id} in {@code epoch} ({@code null} for any). */
+    /**
+     * After {@code id} in {@code epoch} ({@code null} for any).
+     *
+     * @param epoch the epoch of the channel's stream
+     * @param id the message id
+     * @return the cursor after {@code id} in {@code epoch}
+     */
     public static Cursor of(String epoch, long id) {
         return new Cursor(epoch, id);
     }
@@ -39,6 +59,9 @@ public record Cursor(String epoch, long after) {
      * Reads a cursor sent as text: {@code after} a whole number {@code >= 0} ({@code null}: the head) and
      * {@code epoch} 1 to 64 letters, digits, {@code -} or {@code _} ({@code null}: any epoch).
      *
+     * @param epoch the epoch of the channel's stream
+     * @param after the last id seen
+     * @return the cursor
      * @throws ProtocolException naming {@code after} or {@code epoch} when either is malformed
      */
     public static Cursor parse(String epoch, String after) {
@@ -49,6 +72,10 @@ public record Cursor(String epoch, long after) {
      * Like {@link #parse(String, String)}, for an id that arrived under another name (the SSE
      * {@code Last-Event-ID} header): a malformed id is refused naming {@code afterField}.
      *
+     * @param epoch the epoch of the channel's stream
+     * @param after the last id seen
+     * @param afterField the query parameter that carries the cursor's id
+     * @return the cursor
      * @throws ProtocolException naming {@code afterField} or {@code epoch} when either is malformed
      */
     public static Cursor parse(String epoch, String after, String afterField) {
@@ -81,7 +108,11 @@ public record Cursor(String epoch, long after) {
         return shown.replaceAll("\\p{Cntrl}", "?");
     }
 
-    /** Whether this cursor means the head rather than an id. */
+    /**
+     * Whether this cursor means the head rather than an id.
+     *
+     * @return whether this cursor means the head rather than an id
+     */
     public boolean isHead() {
         return after < 0;
     }

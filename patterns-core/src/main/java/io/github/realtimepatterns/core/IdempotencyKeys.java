@@ -13,7 +13,12 @@ public final class IdempotencyKeys {
     private IdempotencyKeys() {
     }
 
-    /** Whether {@code key} is a valid key; {@code null} is not. */
+    /**
+     * Whether {@code key} is a valid key; {@code null} is not.
+     *
+     * @param key the key
+     * @return whether {@code key} is a valid key; {@code null} is not
+     */
     public static boolean isValid(String key) {
         if (key == null || key.isEmpty() || key.length() > MAX_LENGTH) {
             return false;
@@ -31,6 +36,8 @@ public final class IdempotencyKeys {
      * Returns {@code key} when valid.
      *
      * @param field the request field that carried it, named in the failure
+     * @param key the key
+     * @return {@code key} when valid
      * @throws ProtocolException (400, {@code field}) when it is not
      */
     public static String validate(String key, String field) {

@@ -17,7 +17,14 @@ import java.util.Objects;
  */
 public record Message(String channel, long id, String data, Instant createdAt) {
 
-    /** Checks the invariants; throws {@link IllegalArgumentException} or {@link NullPointerException}. */
+    /**
+     * Checks the invariants; throws {@link IllegalArgumentException} or {@link NullPointerException}.
+     *
+     * @param id the message id
+     * @param channel the channel's name
+     * @param createdAt when the message was stored
+     * @param data the message data, a JSON value as text
+     */
     public Message {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(data, "data");

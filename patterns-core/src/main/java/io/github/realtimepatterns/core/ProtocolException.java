@@ -5,15 +5,28 @@ public class ProtocolException extends RealtimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The request field that was wrong. */
     private final String field;
+    /** The 4xx status to answer with. */
     private final int status;
 
-    /** A 400 about {@code field}. */
+    /**
+     * A 400 about {@code field}.
+     *
+     * @param field the field in question
+     * @param message the message
+     */
     public ProtocolException(String field, String message) {
         this(400, field, message);
     }
 
-    /** An answer with {@code status} (4xx) about {@code field}. */
+    /**
+     * An answer with {@code status} (4xx) about {@code field}.
+     *
+     * @param status the HTTP status
+     * @param field the field in question
+     * @param message the message
+     */
     public ProtocolException(int status, String field, String message) {
         super(message);
         if (status < 400 || status > 499) {
@@ -23,12 +36,20 @@ public class ProtocolException extends RealtimeException {
         this.field = field;
     }
 
-    /** The request field that was wrong ({@code channel}, {@code after}, {@code body}, ...). */
+    /**
+     * The request field that was wrong ({@code channel}, {@code after}, {@code body}, ...).
+     *
+     * @return the request field that was wrong ({@code channel}, {@code after}, {@code body}, ...)
+     */
     public String field() {
         return field;
     }
 
-    /** The HTTP status to answer with. */
+    /**
+     * The HTTP status to answer with.
+     *
+     * @return the HTTP status to answer with
+     */
     public int status() {
         return status;
     }

@@ -25,27 +25,57 @@ import java.util.List;
 public record ReadResult(String epoch, List<Message> messages, long cursor, boolean hasMore, boolean reset,
                          boolean truncated) {
 
-    /** Copies {@code messages}. */
+    /**
+     * Copies {@code messages}.
+     *
+     * @param messages the messages
+     * @param cursor where to start: the position after which messages are wanted
+     * @param reset whether the cursor could not be honoured and the answer starts at the head
+     * @param truncated whether retention trimmed messages after the cursor
+     * @param epoch the epoch of the channel's stream
+     * @param hasMore whether more messages wait after these
+     */
     public ReadResult {
         messages = List.copyOf(messages);
     }
 
-    /** Whether the cursor was honoured as given (neither reset nor truncated). */
+    /**
+     * Whether the cursor was honoured as given (neither reset nor truncated).
+     *
+     * @return whether the cursor was honoured as given (neither reset nor truncated)
+     */
     public boolean honoured() {
         return !reset && !truncated;
     }
 
-    /** An answer with no messages at {@code cursor}. */
+    /**
+     * An answer with no messages at {@code cursor}.
+     *
+     * @param epoch the epoch of the channel's stream
+     * @param cursor where to start: the position after which messages are wanted
+     * @return an answer with no messages at {@code cursor}
+     */
     public static ReadResult empty(String epoch, long cursor) {
         return new ReadResult(epoch, List.of(), cursor, false, false, false);
     }
 
-    /** A live batch of {@code messages} (non-empty, in id order). */
+    /**
+     * A live batch of {@code messages} (non-empty, in id order).
+     *
+     * @param epoch the epoch of the channel's stream
+     * @param messages the messages
+     * @return a live batch of {@code messages} (non-empty, in id order)
+     */
     public static ReadResult live(String epoch, List<Message> messages) {
         return new ReadResult(epoch, messages, messages.get(messages.size() - 1).id(), false, false, false);
     }
 
-    /** The first {@code limit} messages of this result, with {@code cursor} and {@code hasMore} adjusted. */
+    /**
+     * The first {@code limit} messages of this result, with {@code cursor} and {@code hasMore} adjusted.
+     *
+     * @param limit most messages to answer
+     * @return the first {@code limit} messages of this result, with {@code cursor} and {@code hasMore} adjusted
+     */
     public ReadResult limitTo(int limit) {
         if (messages.size() <= limit) {
             return this;

@@ -5,12 +5,21 @@ public class StoreException extends RealtimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** With a message naming the operation and channel. */
+    /**
+     * With a message naming the operation and channel.
+     *
+     * @param message the message
+     */
     public StoreException(String message) {
         super(message);
     }
 
-    /** With a message naming the operation and channel, and the cause. */
+    /**
+     * With a message naming the operation and channel, and the cause.
+     *
+     * @param message the message
+     * @param cause the underlying failure
+     */
     public StoreException(String message, Throwable cause) {
         super(message, cause);
     }

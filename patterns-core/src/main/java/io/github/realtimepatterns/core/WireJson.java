@@ -45,6 +45,8 @@ public final class WireJson {
      * "\ud800"}), numbers longer than 1000 characters or with an exponent beyond 999999999 in magnitude
      * ({@code 1e2147483648}), nesting deeper than 200, and an object naming a member twice.
      *
+     * @param json the message data, a JSON value as text
+     * @return {@code json} as sent, without insignificant whitespace
      * @throws ProtocolException (400, field {@code data}) when it is not a single valid JSON value, or one
      *                           that cannot be stored exactly
      */
@@ -60,6 +62,10 @@ public final class WireJson {
      * insignificant whitespace, in their order: how a frame's {@code data} is taken exactly as the client
      * wrote it. {@code null} when {@code json} is valid JSON but not an object.
      *
+     * @param json the message data, a JSON value as text
+     * @return the members of a JSON object, each value validated like {@link #compact} and given as sent without
+     *         insignificant whitespace, in their order: how a frame's {@code data} is taken exactly as the client
+     *         wrote it
      * @throws ProtocolException (400) when {@code json} is not one valid JSON value, or holds one that
      *                           cannot be stored exactly; a failure inside a member's value names that
      *                           member (e.g. {@code data}), others name {@code frame}
@@ -71,7 +77,13 @@ public final class WireJson {
         return ExactJson.members(json, "frame");
     }
 
-    /** Writes one message object. */
+    /**
+     * Writes one message object.
+     *
+     * @param out the generator to write to
+     * @param message the message
+     * @throws java.io.IOException when {@code out} cannot write
+     */
     public static void writeMessage(JsonGenerator out, Message message) throws IOException {
         out.writeStartObject();
         out.writeNumberField("id", message.id());
@@ -82,12 +94,22 @@ public final class WireJson {
         out.writeEndObject();
     }
 
-    /** One message as a JSON object on one line. */
+    /**
+     * One message as a JSON object on one line.
+     *
+     * @param message the message
+     * @return one message as a JSON object on one line
+     */
     public static String message(Message message) {
         return write(out -> writeMessage(out, message));
     }
 
-    /** One read result as a JSON object on one line. */
+    /**
+     * One read result as a JSON object on one line.
+     *
+     * @param result the result
+     * @return one read result as a JSON object on one line
+     */
     public static String readResult(ReadResult result) {
         return write(out -> writeReadResultFields(out, result, true));
     }
@@ -95,6 +117,11 @@ public final class WireJson {
     /**
      * Writes the fields of {@code result} ({@code epoch, messages, cursor, hasMore, reset?, truncated?}),
      * wrapped in an object when {@code wrap}.
+     *
+     * @param out the generator to write to
+     * @param result the result
+     * @param wrap whether to write the enclosing object too
+     * @throws java.io.IOException when {@code out} cannot write
      */
     public static void writeReadResultFields(JsonGenerator out, ReadResult result, boolean wrap) throws IOException {
         if (wrap) {
@@ -122,11 +149,21 @@ public final class WireJson {
     /** Something that writes to a generator. */
     @FunctionalInterface
     public interface Writer {
-        /** Writes to {@code out}. */
+        /**
+         * Writes to {@code out}.
+         *
+         * @param out the generator to write to
+         * @throws java.io.IOException when {@code out} cannot write
+         */
         void write(JsonGenerator out) throws IOException;
     }
 
-    /** Runs {@code writer} on a fresh generator and returns the text. */
+    /**
+     * Runs {@code writer} on a fresh generator and returns the text.
+     *
+     * @param writer what writes the JSON
+     * @return the text written
+     */
     public static String write(Writer writer) {
         StringWriter text = new StringWriter(256);
         try (JsonGenerator out = MAPPER.getFactory().createGenerator(text)) {
@@ -142,6 +179,8 @@ public final class WireJson {
      * re-encoded ({@code 100.0} as {@code 1E+2}): read from the text with {@link #parseMessage(String)} to
      * get it exactly as sent.
      *
+     * @param node the JSON tree
+     * @return the message
      * @throws ProtocolException when a field is missing or has the wrong type
      */
     public static Message parseMessage(JsonNode node) {
@@ -164,6 +203,8 @@ public final class WireJson {
      * Reads a message object from its text (members other than {@code id}, {@code channel}, {@code data} and
      * {@code ts} are ignored), with {@code data} exactly as it is in the text.
      *
+     * @param json the message data, a JSON value as text
+     * @return the message
      * @throws ProtocolException when it is not JSON or a field is missing or has the wrong type
      */
     public static Message parseMessage(String json) {
@@ -186,7 +227,12 @@ public final class WireJson {
         return new Message(channel.asText(), id.asLong(), data, createdAt);
     }
 
-    /** Reads a read-result object from its text, each message's {@code data} exactly as in the text. */
+    /**
+     * Reads a read-result object from its text, each message's {@code data} exactly as in the text.
+     *
+     * @param json the message data, a JSON value as text
+     * @return the read result
+     */
     public static ReadResult parseReadResult(String json) {
         Map<String, String> members = ExactJson.members(json, "body");
         String messages = members == null ? null : members.get("messages");
@@ -213,7 +259,12 @@ public final class WireJson {
         return json == null ? null : tree(json);
     }
 
-    /** Parses {@code json} to a tree, as a {@link ProtocolException} when it is not JSON. */
+    /**
+     * Parses {@code json} to a tree, as a {@link ProtocolException} when it is not JSON.
+     *
+     * @param json the message data, a JSON value as text
+     * @return the tree
+     */
     public static JsonNode tree(String json) {
         try {
             return MAPPER.readTree(json);

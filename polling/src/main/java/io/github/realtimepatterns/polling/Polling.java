@@ -32,6 +32,10 @@ public final class Polling {
     /**
      * A builder for a polling handler reading and appending to {@code store} (which the handler does not
      * close).
+     *
+     * @param store the message store (the truth)
+     * @return a builder for a polling handler reading and appending to {@code store} (which the handler does not
+     *         close)
      */
     public static Builder builder(MessageStore store) {
         return new Builder(Objects.requireNonNull(store, "store"), null);
@@ -41,6 +45,11 @@ public final class Polling {
      * A builder for a polling handler over the shared {@code service}: the way to mount it beside
      * other patterns on one server, so that a publish through any of them wakes every pattern's subscribers
      * at once. The handler uses the service as given and does not close it: close it after the handlers.
+     *
+     * @param service the service the handler runs over
+     * @return a builder for a polling handler over the shared {@code service}: the way to mount it beside other
+     *         patterns on one server, so that a publish through any of them wakes every pattern's subscribers at
+     *         once
      */
     public static Builder builder(RealtimeService service) {
         return new Builder(null, Objects.requireNonNull(service, "service"));
@@ -63,6 +72,8 @@ public final class Polling {
          * SSE, WebSockets) wake up. Default: an in-JVM broker of the handler's own. Not closed by the
          * handler.
          *
+         * @param broker where publishes are announced
+         * @return this builder
          * @throws IllegalStateException for a builder over a shared service, whose broker it is
          */
         public Builder broker(Broker broker) {
@@ -75,13 +86,22 @@ public final class Polling {
             return this;
         }
 
-        /** Limits, allowed origins and the authorizer (default {@link HttpSettings#DEFAULTS}). */
+        /**
+         * Limits, allowed origins and the authorizer (default {@link HttpSettings#DEFAULTS}).
+         *
+         * @param settings the HTTP limits, origins and authorizer
+         * @return this builder
+         */
         public Builder settings(HttpSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
-        /** The handler, ready to mount or to run with {@code PatternServer}. */
+        /**
+         * The handler, ready to mount or to run with {@code PatternServer}.
+         *
+         * @return the handler, ready to mount or to run with {@code PatternServer}
+         */
         public PollingHandler build() {
             if (this.service != null) {
                 return new PollingHandler(this.service.shared(), settings);

@@ -44,12 +44,22 @@ public final class PollingClient implements RealtimeClient {
         this.publisher = new HttpPublisher(loops.http(), base, requestTimeout);
     }
 
-    /** A client with the defaults for a polling server at {@code base} (like {@code http://host:8080/}). */
+    /**
+     * A client with the defaults for a polling server at {@code base} (like {@code http://host:8080/}).
+     *
+     * @param base the server's base URI
+     * @return a client with the defaults for a polling server at {@code base} (like {@code http://host:8080/})
+     */
     public static PollingClient create(URI base) {
         return builder(base).build();
     }
 
-    /** A builder for a client of the polling server at {@code base}. */
+    /**
+     * A builder for a client of the polling server at {@code base}.
+     *
+     * @param base the server's base URI
+     * @return a builder for a client of the polling server at {@code base}
+     */
     public static Builder builder(URI base) {
         return new Builder(base);
     }
@@ -64,7 +74,11 @@ public final class PollingClient implements RealtimeClient {
         return publisher.publish(channel, json);
     }
 
-    /** Subscriptions running now. */
+    /**
+     * Subscriptions running now.
+     *
+     * @return subscriptions running now
+     */
     public int subscriptionCount() {
         return loops.subscriptionCount();
     }
@@ -116,7 +130,12 @@ public final class PollingClient implements RealtimeClient {
             this.base = Objects.requireNonNull(base, "base");
         }
 
-        /** Time between two polls when nothing more is waiting (default 1 s). */
+        /**
+         * Time between two polls when nothing more is waiting (default 1 s).
+         *
+         * @param interval how often
+         * @return this builder
+         */
         public Builder interval(Duration interval) {
             this.interval = positive("interval", interval);
             return this;
@@ -127,7 +146,11 @@ public final class PollingClient implements RealtimeClient {
             return this;
         }
 
-        /** The client. */
+        /**
+         * The client.
+         *
+         * @return the client
+         */
         public PollingClient build() {
             return new PollingClient(this);
         }

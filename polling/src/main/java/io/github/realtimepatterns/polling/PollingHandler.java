@@ -55,12 +55,20 @@ public final class PollingHandler implements RealtimeHandler {
         return "polling";
     }
 
-    /** Polls answered since start (200 and 304). */
+    /**
+     * Polls answered since start (200 and 304).
+     *
+     * @return polls answered since start (200 and 304)
+     */
     public long pollCount() {
         return polls.sum();
     }
 
-    /** Polls answered {@code 304 Not Modified} since start. */
+    /**
+     * Polls answered {@code 304 Not Modified} since start.
+     *
+     * @return polls answered {@code 304 Not Modified} since start
+     */
     public long notModifiedCount() {
         return notModified.sum();
     }

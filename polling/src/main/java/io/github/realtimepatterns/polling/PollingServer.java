@@ -18,7 +18,11 @@ public final class PollingServer {
     private PollingServer() {
     }
 
-    /** Starts the server with the process environment and blocks until SIGTERM. */
+    /**
+     * Starts the server with the process environment and blocks until SIGTERM.
+     *
+     * @param args the command-line arguments (unused)
+     */
     public static void main(String[] args) {
         Standalone.run("polling", (resources, env) -> Polling.builder(resources.store())
                 .broker(resources.broker())

@@ -77,12 +77,22 @@ public final class SseClient implements RealtimeClient {
         timer.scheduleWithFixedDelay(this::checkIdle, check, check, TimeUnit.MILLISECONDS);
     }
 
-    /** A client of the server at {@code base} with the defaults. */
+    /**
+     * A client of the server at {@code base} with the defaults.
+     *
+     * @param base the server's base URI
+     * @return a client of the server at {@code base} with the defaults
+     */
     public static SseClient create(URI base) {
         return builder(base).build();
     }
 
-    /** A builder for a client of the server at {@code base} (where {@code channels/...} resolves). */
+    /**
+     * A builder for a client of the server at {@code base} (where {@code channels/...} resolves).
+     *
+     * @param base the server's base URI
+     * @return a builder for a client of the server at {@code base} (where {@code channels/...} resolves)
+     */
     public static Builder builder(URI base) {
         return new Builder(base);
     }
@@ -106,7 +116,11 @@ public final class SseClient implements RealtimeClient {
         return publisher.publish(channel, json);
     }
 
-    /** Subscriptions open now. */
+    /**
+     * Subscriptions open now.
+     *
+     * @return subscriptions open now
+     */
     public int subscriptionCount() {
         return streams.size();
     }
@@ -387,13 +401,23 @@ public final class SseClient implements RealtimeClient {
             this.base = Objects.requireNonNull(base, "base");
         }
 
-        /** The JDK client to use (share one; force HTTP/1.1); default a new one from {@link HttpPublisher}. */
+        /**
+         * The JDK client to use (share one; force HTTP/1.1); default a new one from {@link HttpPublisher}.
+         *
+         * @param http the HTTP client to use
+         * @return this builder
+         */
         public Builder httpClient(HttpClient http) {
             this.http = Objects.requireNonNull(http, "http");
             return this;
         }
 
-        /** A stream silent for this long (three server heartbeats by default: 45 s) is reopened. */
+        /**
+         * A stream silent for this long (three server heartbeats by default: 45 s) is reopened.
+         *
+         * @param timeout how long to wait
+         * @return this builder
+         */
         public Builder idleTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "idleTimeout");
             if (timeout.isNegative() || timeout.isZero()) {
@@ -403,7 +427,13 @@ public final class SseClient implements RealtimeClient {
             return this;
         }
 
-        /** Backoff between failed attempts: from {@code min} up to {@code max}, with jitter (250 ms .. 30 s). */
+        /**
+         * Backoff between failed attempts: from {@code min} up to {@code max}, with jitter (250 ms .. 30 s).
+         *
+         * @param min the smallest value
+         * @param max the largest value
+         * @return this builder
+         */
         public Builder backoff(Duration min, Duration max) {
             new Backoff(min, max); // validates
             this.minBackoff = min;
@@ -411,7 +441,11 @@ public final class SseClient implements RealtimeClient {
             return this;
         }
 
-        /** The client. */
+        /**
+         * The client.
+         *
+         * @return the client
+         */
         public SseClient build() {
             return new SseClient(this);
         }

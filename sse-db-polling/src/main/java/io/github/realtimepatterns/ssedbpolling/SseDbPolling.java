@@ -34,7 +34,12 @@ public final class SseDbPolling {
     private SseDbPolling() {
     }
 
-    /** A builder for a handler over {@code store} (the truth; not closed by the handler). */
+    /**
+     * A builder for a handler over {@code store} (the truth; not closed by the handler).
+     *
+     * @param store the message store (the truth)
+     * @return a builder for a handler over {@code store} (the truth; not closed by the handler)
+     */
     public static Builder builder(MessageStore store) {
         return new Builder(Objects.requireNonNull(store, "store"), null);
     }
@@ -45,6 +50,10 @@ public final class SseDbPolling {
      * at once. The handler uses the service as given and does not close it: close it after the handlers.
      * Its streams are woken by the service's change source (its broker unless set otherwise), not by a
      * poller of the handler's own; the broker, change source and sweep interval are the service's settings.
+     *
+     * @param service the service the handler runs over
+     * @return a builder for a handler over the shared {@code service}: the way to mount it beside other patterns on
+     *         one server, so that a publish through any of them wakes every pattern's subscribers at once
      */
     public static Builder builder(RealtimeService service) {
         return new Builder(null, Objects.requireNonNull(service, "service"));
@@ -75,7 +84,12 @@ public final class SseDbPolling {
             }
         }
 
-        /** How often the node reads the database for new messages (default 500 ms; env {@code SSE_POLL_INTERVAL}). */
+        /**
+         * How often the node reads the database for new messages (default 500 ms; env {@code SSE_POLL_INTERVAL}).
+         *
+         * @param interval how often
+         * @return this builder
+         */
         public Builder pollInterval(Duration interval) {
             positive("pollInterval", interval);
             ownService("pollInterval (of the handler's own store poller)");
@@ -83,13 +97,23 @@ public final class SseDbPolling {
             return this;
         }
 
-        /** How often an idle stream gets a comment line (default 15 s; env {@code SSE_HEARTBEAT}). */
+        /**
+         * How often an idle stream gets a comment line (default 15 s; env {@code SSE_HEARTBEAT}).
+         *
+         * @param heartbeat how often an idle stream gets a comment line
+         * @return this builder
+         */
         public Builder heartbeat(Duration heartbeat) {
             this.heartbeat = positive("heartbeat", heartbeat);
             return this;
         }
 
-        /** The {@code retry:} hint: how long a browser waits before reconnecting (default 2 s). */
+        /**
+         * The {@code retry:} hint: how long a browser waits before reconnecting (default 2 s).
+         *
+         * @param retry the browser's reconnect delay
+         * @return this builder
+         */
         public Builder retry(Duration retry) {
             this.retry = positive("retry", retry);
             return this;
@@ -99,13 +123,23 @@ public final class SseDbPolling {
          * The send queue's high-water mark, per stream: when the queue holds this many messages or bytes,
          * the stream's subscription pauses (new messages wait in the database, not in memory) until it
          * drains to the low-water mark (default 512 messages, 512 KiB).
+         *
+         * @param messages the messages
+         * @param bytes the number of bytes
+         * @return this builder
          */
         public Builder highWater(int messages, long bytes) {
             this.sendLimits = sendLimits.withHighWater(messages, bytes);
             return this;
         }
 
-        /** Where a paused stream resumes: the queue drained to this (default half the high water). */
+        /**
+         * Where a paused stream resumes: the queue drained to this (default half the high water).
+         *
+         * @param messages the messages
+         * @param bytes the number of bytes
+         * @return this builder
+         */
         public Builder lowWater(int messages, long bytes) {
             this.sendLimits = sendLimits.withLowWater(messages, bytes);
             return this;
@@ -115,19 +149,33 @@ public final class SseDbPolling {
          * The send queue's hard bound, per stream: a batch that finds the queue past it ends the stream, and
          * the client resumes from its cursor (default 1024 messages, 1 MiB). A batch is queued whole (up to
          * 256 messages), so the queue may pass it by one batch; must be at least the high water.
+         *
+         * @param messages the messages
+         * @param bytes the number of bytes
+         * @return this builder
          */
         public Builder maxQueued(int messages, long bytes) {
             this.sendLimits = sendLimits.withMaxQueued(messages, bytes);
             return this;
         }
 
-        /** A stream whose socket takes no byte for this long while events wait is ended (default 30 s). */
+        /**
+         * A stream whose socket takes no byte for this long while events wait is ended (default 30 s).
+         *
+         * @param timeout how long to wait
+         * @return this builder
+         */
         public Builder stallTimeout(Duration timeout) {
             this.sendLimits = sendLimits.withStallTimeout(timeout);
             return this;
         }
 
-        /** Limits, allowed origins and the authorizer (default {@link HttpSettings#DEFAULTS}). */
+        /**
+         * Limits, allowed origins and the authorizer (default {@link HttpSettings#DEFAULTS}).
+         *
+         * @param settings the HTTP limits, origins and authorizer
+         * @return this builder
+         */
         public Builder settings(HttpSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
             return this;
@@ -136,6 +184,9 @@ public final class SseDbPolling {
         /**
          * Where publishes through this handler are announced (not closed by the handler). Default: an in-JVM
          * broker of the handler's own. Other nodes need not listen to it: they poll the database.
+         *
+         * @param broker where publishes are announced
+         * @return this builder
          */
         public Builder broker(Broker broker) {
             Objects.requireNonNull(broker, "broker");
@@ -147,6 +198,9 @@ public final class SseDbPolling {
         /**
          * How the node learns of new messages, instead of polling the database (not closed by the handler):
          * a Redis broker or an in-JVM one, say. Then {@link #pollInterval} is unused.
+         *
+         * @param changeSource the change source
+         * @return this builder
          */
         public Builder changeSource(ChangeSource changeSource) {
             Objects.requireNonNull(changeSource, "changeSource");
@@ -155,7 +209,12 @@ public final class SseDbPolling {
             return this;
         }
 
-        /** How often the hub's safety sweep re-checks the store's heads (default 10 s). */
+        /**
+         * How often the hub's safety sweep re-checks the store's heads (default 10 s).
+         *
+         * @param interval how often
+         * @return this builder
+         */
         public Builder sweepInterval(Duration interval) {
             positive("sweepInterval", interval);
             ownService("sweepInterval");
@@ -166,6 +225,7 @@ public final class SseDbPolling {
         /**
          * The handler, with its change source and heartbeat started.
          *
+         * @return the handler, with its change source and heartbeat started
          * @throws IllegalArgumentException when the send limits do not fit together (low water, high water,
          *         max queued)
          */

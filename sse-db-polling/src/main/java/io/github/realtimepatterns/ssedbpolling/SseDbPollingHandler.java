@@ -115,22 +115,38 @@ public final class SseDbPollingHandler implements RealtimeHandler {
         return SseDbPolling.PATTERN;
     }
 
-    /** Event streams open on this handler now. */
+    /**
+     * Event streams open on this handler now.
+     *
+     * @return event streams open on this handler now
+     */
     public int openStreams() {
         return streams.size();
     }
 
-    /** Streams closed because their client could not keep up (queue past its bound, or stalled), since start. */
+    /**
+     * Streams closed because their client could not keep up (queue past its bound, or stalled), since start.
+     *
+     * @return streams closed because their client could not keep up (queue past its bound, or stalled), since start
+     */
     public long cutOffStreams() {
         return cutOff.sum() + stalled.sum();
     }
 
-    /** The poll interval the handler was built with (unused when a change source was given). */
+    /**
+     * The poll interval the handler was built with (unused when a change source was given).
+     *
+     * @return the poll interval the handler was built with (unused when a change source was given)
+     */
     public Duration pollInterval() {
         return pollInterval;
     }
 
-    /** The heartbeat interval. */
+    /**
+     * The heartbeat interval.
+     *
+     * @return the heartbeat interval
+     */
     public Duration heartbeat() {
         return heartbeat;
     }

@@ -30,7 +30,12 @@ public final class WebSocketsRedis {
     private WebSocketsRedis() {
     }
 
-    /** A builder of a handler over {@code store} (the truth; not closed by the handler). */
+    /**
+     * A builder of a handler over {@code store} (the truth; not closed by the handler).
+     *
+     * @param store the message store (the truth)
+     * @return a builder of a handler over {@code store} (the truth; not closed by the handler)
+     */
     public static Builder builder(MessageStore store) {
         return new Builder(Objects.requireNonNull(store, "store"), null);
     }
@@ -40,6 +45,10 @@ public final class WebSocketsRedis {
      * other patterns on one server, so that a publish through any of them wakes every pattern's subscribers
      * at once. The handler uses the service as given and does not close it: close it after the handlers.
      * The service's broker and sweep interval are its own settings.
+     *
+     * @param service the service the handler runs over
+     * @return a builder of a handler over the shared {@code service}: the way to mount it beside other patterns on
+     *         one server, so that a publish through any of them wakes every pattern's subscribers at once
      */
     public static Builder builder(RealtimeService service) {
         return new Builder(null, Objects.requireNonNull(service, "service"));
@@ -79,6 +88,9 @@ public final class WebSocketsRedis {
          * Where publishes are announced and, unless {@link #changeSource} is set, heard: a {@code RedisBroker}
          * for many nodes (one Redis subscription connection per node, one PUBLISH per message). Default: an
          * in-JVM broker owned by the handler. A broker passed here is not closed by the handler.
+         *
+         * @param broker where publishes are announced
+         * @return this builder
          */
         public Builder broker(Broker broker) {
             Objects.requireNonNull(broker, "broker");
@@ -91,6 +103,9 @@ public final class WebSocketsRedis {
          * Where the node hears of new messages when it is not the broker: a {@code StorePoller} (sockets woken
          * by reading the database on an interval) or another broker. Publishes are still announced through
          * {@link #broker}. Not closed by the handler.
+         *
+         * @param changeSource the change source
+         * @return this builder
          */
         public Builder changeSource(ChangeSource changeSource) {
             Objects.requireNonNull(changeSource, "changeSource");
@@ -99,19 +114,34 @@ public final class WebSocketsRedis {
             return this;
         }
 
-        /** Limits, allowed origins (for the upgrade's Origin check) and the authorizer (default: defaults). */
+        /**
+         * Limits, allowed origins (for the upgrade's Origin check) and the authorizer (default: defaults).
+         *
+         * @param settings the HTTP limits, origins and authorizer
+         * @return this builder
+         */
         public Builder settings(HttpSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
-        /** How often the server pings each socket (default 25 s). */
+        /**
+         * How often the server pings each socket (default 25 s).
+         *
+         * @param interval how often
+         * @return this builder
+         */
         public Builder pingInterval(Duration interval) {
             this.pingInterval = positive("pingInterval", interval);
             return this;
         }
 
-        /** How long a ping may go unanswered before the socket is closed (default 10 s). */
+        /**
+         * How long a ping may go unanswered before the socket is closed (default 10 s).
+         *
+         * @param timeout how long to wait
+         * @return this builder
+         */
         public Builder pongTimeout(Duration timeout) {
             this.pongTimeout = positive("pongTimeout", timeout);
             return this;
@@ -120,13 +150,21 @@ public final class WebSocketsRedis {
         /**
          * Undertow's idle timeout on each socket: no byte either way for this long closes it. Must exceed
          * pingInterval + pongTimeout (default: their sum plus 10 s), so pings keep a live socket open.
+         *
+         * @param timeout how long to wait
+         * @return this builder
          */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = positive("idleTimeout", timeout);
             return this;
         }
 
-        /** Largest client message (all fragments) in bytes; larger closes the socket with 1009 (default 64 KiB). */
+        /**
+         * Largest client message (all fragments) in bytes; larger closes the socket with 1009 (default 64 KiB).
+         *
+         * @param bytes the number of bytes
+         * @return this builder
+         */
         public Builder maxMessageBytes(int bytes) {
             if (bytes < 128) {
                 throw new IllegalArgumentException("maxMessageBytes must be >= 128 but was " + bytes);
@@ -139,13 +177,23 @@ public final class WebSocketsRedis {
          * The send queue's high-water mark, per socket: when the queue holds this many messages or bytes,
          * the socket's subscriptions pause (their messages wait in the store, not in memory) until it drains
          * to the low-water mark (default 1024 messages, 1 MiB).
+         *
+         * @param messages the messages
+         * @param bytes the number of bytes
+         * @return this builder
          */
         public Builder highWater(int messages, long bytes) {
             this.sendLimits = sendLimits.withHighWater(messages, bytes);
             return this;
         }
 
-        /** Where a paused socket resumes: the queue drained to this (default half the high water). */
+        /**
+         * Where a paused socket resumes: the queue drained to this (default half the high water).
+         *
+         * @param messages the messages
+         * @param bytes the number of bytes
+         * @return this builder
+         */
         public Builder lowWater(int messages, long bytes) {
             this.sendLimits = sendLimits.withLowWater(messages, bytes);
             return this;
@@ -155,19 +203,33 @@ public final class WebSocketsRedis {
          * The send queue's hard bound, per socket: a batch that finds the queue past it closes the socket with
          * 1013, and the client resumes from its cursor (default 8192 messages, 32 MiB). A batch is queued
          * whole (up to 256 messages), so the queue may pass it by one batch; must be at least the high water.
+         *
+         * @param messages the messages
+         * @param bytes the number of bytes
+         * @return this builder
          */
         public Builder maxQueued(int messages, long bytes) {
             this.sendLimits = sendLimits.withMaxQueued(messages, bytes);
             return this;
         }
 
-        /** A socket that takes no byte for this long while frames wait is closed with 1013 (default 30 s). */
+        /**
+         * A socket that takes no byte for this long while frames wait is closed with 1013 (default 30 s).
+         *
+         * @param timeout how long to wait
+         * @return this builder
+         */
         public Builder stallTimeout(Duration timeout) {
             this.sendLimits = sendLimits.withStallTimeout(timeout);
             return this;
         }
 
-        /** Most channels one socket may follow (default 256); more is an error frame 429. */
+        /**
+         * Most channels one socket may follow (default 256); more is an error frame 429.
+         *
+         * @param channels the channels' names
+         * @return this builder
+         */
         public Builder maxChannelsPerSocket(int channels) {
             if (channels < 1) {
                 throw new IllegalArgumentException("maxChannelsPerSocket must be >= 1 but was " + channels);
@@ -176,7 +238,12 @@ public final class WebSocketsRedis {
             return this;
         }
 
-        /** Malformed frames a socket may send (each answered by an error frame) before 1008 closes it (default 10). */
+        /**
+         * Malformed frames a socket may send (each answered by an error frame) before 1008 closes it (default 10).
+         *
+         * @param frames the number of frames
+         * @return this builder
+         */
         public Builder malformedFrameLimit(int frames) {
             if (frames < 0) {
                 throw new IllegalArgumentException("malformedFrameLimit must be >= 0 but was " + frames);
@@ -185,7 +252,12 @@ public final class WebSocketsRedis {
             return this;
         }
 
-        /** How often the hub re-checks the store for a lost notification (default 10 s). */
+        /**
+         * How often the hub re-checks the store for a lost notification (default 10 s).
+         *
+         * @param interval how often
+         * @return this builder
+         */
         public Builder sweepInterval(Duration interval) {
             positive("sweepInterval", interval);
             ownService("sweepInterval");
@@ -198,6 +270,9 @@ public final class WebSocketsRedis {
          * frame at once). A socket that has not written for this long writes a new frame at once; one that
          * did waits until this long after its last write, so a socket receiving many messages a second gets
          * them a few per write (one system call each, on both ends) at the cost of up to this much latency.
+         *
+         * @param window the longest wait, zero for none
+         * @return this builder
          */
         public Builder writeCoalescing(Duration window) {
             Objects.requireNonNull(window, "writeCoalescing");
@@ -211,6 +286,7 @@ public final class WebSocketsRedis {
         /**
          * The handler, ready to mount.
          *
+         * @return the handler, ready to mount
          * @throws IllegalArgumentException when idleTimeout does not exceed pingInterval + pongTimeout, or the
          *         send limits do not fit together (low water, high water, max queued)
          */

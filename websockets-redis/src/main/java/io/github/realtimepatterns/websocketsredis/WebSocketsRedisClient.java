@@ -54,7 +54,11 @@ public final class WebSocketsRedisClient implements RealtimeClient {
     private final ScheduledExecutorService timer;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** A client of the server at {@code base} (its {@code http://} URI) with its own HTTP client. */
+    /**
+     * A client of the server at {@code base} (its {@code http://} URI) with its own HTTP client.
+     *
+     * @param base the server's base URI
+     */
     public WebSocketsRedisClient(URI base) {
         this(base, HttpPublisher.newHttpClient(), Duration.ofMillis(100), Duration.ofSeconds(10));
     }
@@ -62,6 +66,11 @@ public final class WebSocketsRedisClient implements RealtimeClient {
     /**
      * A client of the server at {@code base} sharing {@code http} (HTTP/1.1), reconnecting after a wait
      * between {@code minBackoff} and {@code maxBackoff}.
+     *
+     * @param base the server's base URI
+     * @param http the HTTP client to use
+     * @param minBackoff the first wait before reconnecting
+     * @param maxBackoff the longest wait before reconnecting
      */
     public WebSocketsRedisClient(URI base, HttpClient http, Duration minBackoff, Duration maxBackoff) {
         Objects.requireNonNull(base, "base");
@@ -115,7 +124,11 @@ public final class WebSocketsRedisClient implements RealtimeClient {
         return publisher.publish(channel, json);
     }
 
-    /** Sockets this client holds open now. */
+    /**
+     * Sockets this client holds open now.
+     *
+     * @return sockets this client holds open now
+     */
     public int openSockets() {
         return (int) connections.stream().filter(c -> c.socket != null).count();
     }

@@ -108,17 +108,29 @@ public final class WebSocketsRedisHandler implements RealtimeHandler {
         return "websockets-redis";
     }
 
-    /** Sockets open now. */
+    /**
+     * Sockets open now.
+     *
+     * @return sockets open now
+     */
     public int socketCount() {
         return sessions.size();
     }
 
-    /** Sockets closed with 1013 because they read too slowly, since start. */
+    /**
+     * Sockets closed with 1013 because they read too slowly, since start.
+     *
+     * @return sockets closed with 1013 because they read too slowly, since start
+     */
     public long cutOffCount() {
         return cutOffs.sum();
     }
 
-    /** Sockets closed because a ping went unanswered, since start. */
+    /**
+     * Sockets closed because a ping went unanswered, since start.
+     *
+     * @return sockets closed because a ping went unanswered, since start
+     */
     public long pongTimeoutCount() {
         return pongTimeouts.sum();
     }

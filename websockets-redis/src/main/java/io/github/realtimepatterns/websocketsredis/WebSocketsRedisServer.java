@@ -16,7 +16,11 @@ public final class WebSocketsRedisServer {
     private WebSocketsRedisServer() {
     }
 
-    /** Starts the server and blocks until SIGTERM. */
+    /**
+     * Starts the server and blocks until SIGTERM.
+     *
+     * @param args the command-line arguments (unused)
+     */
     public static void main(String[] args) {
         Standalone.run("websockets-redis", WebSocketsRedisServer::handler);
     }

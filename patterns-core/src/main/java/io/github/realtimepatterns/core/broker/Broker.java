@@ -17,12 +17,17 @@ public interface Broker extends ChangeSource {
      * Notifies every subscriber of {@code message.channel()} on every node. Called after the message is
      * committed to the store.
      *
+     * @param message the message
      * @throws io.github.realtimepatterns.core.BrokerException quickly when the broker cannot be reached;
      *         the message is already stored, so subscribers still get it from their cursor
      */
     void publish(Message message);
 
-    /** Number of publishes that failed because the broker was unreachable. */
+    /**
+     * Number of publishes that failed because the broker was unreachable.
+     *
+     * @return number of publishes that failed because the broker was unreachable
+     */
     default long failedPublishes() {
         return 0;
     }

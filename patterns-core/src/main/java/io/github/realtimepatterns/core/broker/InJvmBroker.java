@@ -41,7 +41,11 @@ public final class InJvmBroker implements Broker {
         return listeners.add(channel, listener);
     }
 
-    /** Number of channels with at least one subscriber. */
+    /**
+     * Number of channels with at least one subscriber.
+     *
+     * @return number of channels with at least one subscriber
+     */
     public int channelCount() {
         return listeners.channelCount();
     }

@@ -173,12 +173,22 @@ public final class RedisBroker implements Broker {
      * A builder for a broker on the Redis at {@code redisUrl}: {@code redis://host:port}, or {@code
      * rediss://host:port} for TLS (the certificate must be trusted by the JVM, or by {@link
      * Builder#sslSocketFactory}, and name the host); optional {@code user:password@} and {@code /database}.
+     *
+     * @param redisUrl the Redis URL, {@code redis://} or {@code rediss://}
+     * @return a builder for a broker on the Redis at {@code redisUrl}: {@code redis://host:port}, or {@code
+     *         rediss://host:port} for TLS (the certificate must be trusted by the JVM, or by {@link
+     *         Builder#sslSocketFactory}, and name the host); optional {@code user:password@} and {@code /database}
      */
     public static Builder builder(URI redisUrl) {
         return new Builder(redisUrl);
     }
 
-    /** A builder for a broker on the Redis at {@code redisUrl}, e.g. {@code "redis://127.0.0.1:6379"}; see {@link #builder(URI)}. */
+    /**
+     * A builder for a broker on the Redis at {@code redisUrl}, e.g. {@code "redis://127.0.0.1:6379"}; see {@link #builder(URI)}.
+     *
+     * @param redisUrl the Redis URL, {@code redis://} or {@code rediss://}
+     * @return a builder for a broker on the Redis at {@code redisUrl}, e.g
+     */
     public static Builder builder(String redisUrl) {
         Objects.requireNonNull(redisUrl, "redisUrl");
         try {
@@ -193,6 +203,12 @@ public final class RedisBroker implements Broker {
      * config}: its TLS settings ({@code ssl}, socket factory, parameters, hostname verifier), credentials,
      * database and client name. The broker's own {@link Builder#connectTimeout} replaces the config's
      * timeouts, and its subscriber connection speaks RESP2 (Pub/Sub pings are reliable there).
+     *
+     * @param address the Redis host and port
+     * @param config the configuration
+     * @return a builder for a broker on the Redis at {@code address}, connecting with the application's {@code
+     *         config}: its TLS settings ({@code ssl}, socket factory, parameters, hostname verifier), credentials,
+     *         database and client name
      */
     public static Builder builder(HostAndPort address, JedisClientConfig config) {
         return new Builder(address, config);
@@ -291,27 +307,47 @@ public final class RedisBroker implements Broker {
         return failed.sum();
     }
 
-    /** Successful PUBLISH commands since start. */
+    /**
+     * Successful PUBLISH commands since start.
+     *
+     * @return successful PUBLISH commands since start
+     */
     public long publishCount() {
         return published.sum();
     }
 
-    /** Notifications received from Redis and handed to listeners (once per notification), since start. */
+    /**
+     * Notifications received from Redis and handed to listeners (once per notification), since start.
+     *
+     * @return notifications received from Redis and handed to listeners (once per notification), since start
+     */
     public long receivedCount() {
         return received.sum();
     }
 
-    /** Times the subscriber connection was re-established after it was lost, since start. */
+    /**
+     * Times the subscriber connection was re-established after it was lost, since start.
+     *
+     * @return times the subscriber connection was re-established after it was lost, since start
+     */
     public long reconnectCount() {
         return reconnects.sum();
     }
 
-    /** Channels with at least one local listener now. */
+    /**
+     * Channels with at least one local listener now.
+     *
+     * @return channels with at least one local listener now
+     */
     public int channelCount() {
         return listeners.channelCount();
     }
 
-    /** The Redis URL this broker was built with; for an address and config, {@code redis[s]://host:port}. */
+    /**
+     * The Redis URL this broker was built with; for an address and config, {@code redis[s]://host:port}.
+     *
+     * @return the Redis URL this broker was built with; for an address and config, {@code redis[s]://host:port}
+     */
     public URI uri() {
         return uri;
     }
@@ -662,6 +698,8 @@ public final class RedisBroker implements Broker {
          * does not know (a private CA). Default: the JVM's. The host name is verified against the
          * certificate either way.
          *
+         * @param factory what builds the handler
+         * @return this builder
          * @throws IllegalStateException when the broker was given a {@link JedisClientConfig}, which carries
          *         its own TLS settings, or a {@code redis://} URL
          */
@@ -679,13 +717,21 @@ public final class RedisBroker implements Broker {
          * Publishes through the application's Jedis client ({@code RedisClient}, say: its pool, timeouts and
          * TLS) instead of a pool of the broker's own; the broker never closes it. It must reach the same
          * Redis as the broker's address. Publishes then fail as fast as that client's timeouts allow.
+         *
+         * @param client the application's client, not closed by the broker
+         * @return this builder
          */
         public Builder publishClient(UnifiedJedis client) {
             this.publishClient = Objects.requireNonNull(client, "publishClient");
             return this;
         }
 
-        /** Prefix of every Redis channel name: the Redis channel is prefix + channel (default {@code "rp:"}). */
+        /**
+         * Prefix of every Redis channel name: the Redis channel is prefix + channel (default {@code "rp:"}).
+         *
+         * @param keyPrefix the prefix of every Redis channel name
+         * @return this builder
+         */
         public Builder keyPrefix(String keyPrefix) {
             Objects.requireNonNull(keyPrefix, "keyPrefix");
             this.keyPrefix = keyPrefix;
@@ -695,6 +741,10 @@ public final class RedisBroker implements Broker {
         /**
          * Delay before reconnecting the subscriber: starts at {@code min}, doubles per failed attempt up to
          * {@code max}, with random jitter (default 100 ms .. 5 s).
+         *
+         * @param min the smallest value
+         * @param max the largest value
+         * @return this builder
          */
         public Builder reconnectBackoff(Duration min, Duration max) {
             positive("reconnectBackoff min", min);
@@ -711,6 +761,9 @@ public final class RedisBroker implements Broker {
          * How often the subscriber connection is probed with PING (default 2 s). A PONG missing for two
          * intervals counts as a dead connection (a frozen Redis gives no other sign); the socket read timeout
          * is three intervals.
+         *
+         * @param pingInterval the ping interval
+         * @return this builder
          */
         public Builder pingInterval(Duration pingInterval) {
             positive("pingInterval", pingInterval);
@@ -724,6 +777,9 @@ public final class RedisBroker implements Broker {
         /**
          * Timeout to connect, and for a PUBLISH's reply (default 500 ms): how long a publish may take while
          * Redis is unreachable before it throws.
+         *
+         * @param connectTimeout the timeout to connect and for a reply
+         * @return this builder
          */
         public Builder connectTimeout(Duration connectTimeout) {
             positive("connectTimeout", connectTimeout);
@@ -731,7 +787,12 @@ public final class RedisBroker implements Broker {
             return this;
         }
 
-        /** Most pooled connections for publishing (default 16). */
+        /**
+         * Most pooled connections for publishing (default 16).
+         *
+         * @param poolSize the pool size
+         * @return this builder
+         */
         public Builder poolSize(int poolSize) {
             if (poolSize < 1) {
                 throw new IllegalArgumentException("poolSize must be >= 1 but was " + poolSize);
@@ -743,6 +804,7 @@ public final class RedisBroker implements Broker {
         /**
          * The broker, started: checks that Redis answers PING, then starts the subscriber.
          *
+         * @return the broker, started: checks that Redis answers PING, then starts the subscriber
          * @throws BrokerException naming the URL when Redis cannot be reached
          */
         public RedisBroker build() {

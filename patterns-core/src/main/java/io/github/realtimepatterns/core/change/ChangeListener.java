@@ -13,6 +13,8 @@ public interface ChangeListener {
     /**
      * A message was stored. Notifications are at-most-once and may arrive late, twice or with gaps in
      * ids; the receiver de-duplicates by id and reads the store when it sees a gap.
+     *
+     * @param message the message
      */
     void onMessage(Message message);
 

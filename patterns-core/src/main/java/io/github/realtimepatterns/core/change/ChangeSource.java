@@ -15,16 +15,26 @@ public interface ChangeSource extends AutoCloseable {
      * this returns (a Redis SUBSCRIBE is confirmed asynchronously); the source then calls
      * {@link ChangeListener#onResync()} so the listener can re-read what it may have missed.
      *
+     * @param channel the channel's name
+     * @param listener what is told of the messages
      * @return the subscription; close it to stop
      */
     Subscription subscribe(String channel, ChangeListener listener);
 
-    /** Whether the source is connected and delivering (for health checks). */
+    /**
+     * Whether the source is connected and delivering (for health checks).
+     *
+     * @return whether the source is connected and delivering (for health checks)
+     */
     default boolean isHealthy() {
         return true;
     }
 
-    /** A short human-readable name ("in-JVM broker", "Redis at 127.0.0.1:6379", "store poller every 500ms"). */
+    /**
+     * A short human-readable name ("in-JVM broker", "Redis at 127.0.0.1:6379", "store poller every 500ms").
+     *
+     * @return a short human-readable name ("in-JVM broker", "Redis at 127.0.0.1:6379", "store poller every 500ms")
+     */
     default String describe() {
         return getClass().getSimpleName();
     }

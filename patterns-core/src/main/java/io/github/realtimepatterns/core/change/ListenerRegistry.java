@@ -49,7 +49,13 @@ public final class ListenerRegistry<S> {
         this.interestChanged = Objects.requireNonNull(interestChanged, "interestChanged");
     }
 
-    /** A registry for {@code owner}'s listeners (its logger reports listener failures), with no per-channel state. */
+    /**
+     * A registry for {@code owner}'s listeners (its logger reports listener failures), with no per-channel state.
+     *
+     * @param owner the class the resource and the log belong to
+     * @return a registry for {@code owner}'s listeners (its logger reports listener failures), with no per-channel
+     *         state
+     */
     public static ListenerRegistry<Void> of(Class<?> owner) {
         return new ListenerRegistry<>(owner, channel -> null, channel -> { });
     }
@@ -57,12 +63,24 @@ public final class ListenerRegistry<S> {
     /**
      * A registry that calls {@code interestChanged} with the channel's name each time a channel gets its first
      * listener or loses its last one.
+     *
+     * @param owner the class the resource and the log belong to
+     * @param interestChanged what to call with a channel's name when it gets its first listener or loses its last
+     * @return a registry that calls {@code interestChanged} with the channel's name each time a channel gets its
+     *         first listener or loses its last one
      */
     public static ListenerRegistry<Void> of(Class<?> owner, Consumer<String> interestChanged) {
         return new ListenerRegistry<>(owner, channel -> null, interestChanged);
     }
 
-    /** A registry that keeps {@code newState.apply(channel)} for each channel while it is listened. */
+    /**
+     * A registry that keeps {@code newState.apply(channel)} for each channel while it is listened.
+     *
+     * @param <S> the type of the state kept per channel
+     * @param owner the class the resource and the log belong to
+     * @param newState what makes the state kept for a channel while it is listened
+     * @return a registry that keeps {@code newState.apply(channel)} for each channel while it is listened
+     */
     public static <S> ListenerRegistry<S> withState(Class<?> owner, Function<String, S> newState) {
         return new ListenerRegistry<>(owner, newState, channel -> { });
     }
@@ -70,6 +88,8 @@ public final class ListenerRegistry<S> {
     /**
      * Adds {@code listener} to {@code channel} (neither checked here: the source validates the channel).
      *
+     * @param channel the channel's name
+     * @param listener what is told of the messages
      * @return the subscription; its {@code close()} removes the listener and is idempotent
      * @throws IllegalStateException once the registry is closed
      */
@@ -97,7 +117,13 @@ public final class ListenerRegistry<S> {
         return registration;
     }
 
-    /** Calls {@code onMessage} on every open listener of {@code channel}; returns whether it had any. */
+    /**
+     * Calls {@code onMessage} on every open listener of {@code channel}; returns whether it had any.
+     *
+     * @param channel the channel's name
+     * @param message the message
+     * @return whether {@code channel} had any open listener
+     */
     public boolean deliver(String channel, Message message) {
         Listeners<S> group = channels.get(channel);
         if (group == null) {
@@ -107,7 +133,11 @@ public final class ListenerRegistry<S> {
         return true;
     }
 
-    /** Calls {@code onResync} on every open listener of {@code channel}. */
+    /**
+     * Calls {@code onResync} on every open listener of {@code channel}.
+     *
+     * @param channel the channel's name
+     */
     public void resync(String channel) {
         Listeners<S> group = channels.get(channel);
         if (group != null) {
@@ -115,33 +145,60 @@ public final class ListenerRegistry<S> {
         }
     }
 
-    /** What the source keeps for {@code channel}, or {@code null} when nobody listens to it (or it has no state). */
+    /**
+     * What the source keeps for {@code channel}, or {@code null} when nobody listens to it (or it has no state).
+     *
+     * @param channel the channel's name
+     * @return what the source keeps for {@code channel}, or {@code null} when nobody listens to it (or it has no
+     *         state)
+     */
     public S state(String channel) {
         Listeners<S> group = channels.get(channel);
         return group == null ? null : group.state();
     }
 
-    /** Whether {@code channel} has at least one open listener. */
+    /**
+     * Whether {@code channel} has at least one open listener.
+     *
+     * @param channel the channel's name
+     * @return whether {@code channel} has at least one open listener
+     */
     public boolean isListened(String channel) {
         return channels.containsKey(channel);
     }
 
-    /** The channels listened now (a copy). */
+    /**
+     * The channels listened now (a copy).
+     *
+     * @return the channels listened now (a copy)
+     */
     public Set<String> channels() {
         return Set.copyOf(channels.keySet());
     }
 
-    /** The listeners of every listened channel now (a copy; each keeps its state), in no particular order. */
+    /**
+     * The listeners of every listened channel now (a copy; each keeps its state), in no particular order.
+     *
+     * @return the listeners of every listened channel now (a copy; each keeps its state), in no particular order
+     */
     public List<Listeners<S>> snapshot() {
         return new ArrayList<>(channels.values());
     }
 
-    /** Channels with at least one open listener. */
+    /**
+     * Channels with at least one open listener.
+     *
+     * @return channels with at least one open listener
+     */
     public int channelCount() {
         return channels.size();
     }
 
-    /** Whether {@link #close()} was called. */
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return whether {@link #close()} was called
+     */
     public boolean isClosed() {
         return closed.get();
     }
@@ -195,22 +252,39 @@ public final class ListenerRegistry<S> {
             this.state = state;
         }
 
-        /** The channel. */
+        /**
+         * The channel.
+         *
+         * @return the channel
+         */
         public String channel() {
             return channel;
         }
 
-        /** What the source keeps for the channel while it is listened ({@code null} for a registry without state). */
+        /**
+         * What the source keeps for the channel while it is listened ({@code null} for a registry without state).
+         *
+         * @return what the source keeps for the channel while it is listened ({@code null} for a registry without
+         *         state)
+         */
         public S state() {
             return state;
         }
 
-        /** Open listeners now. */
+        /**
+         * Open listeners now.
+         *
+         * @return open listeners now
+         */
         public int size() {
             return members.size();
         }
 
-        /** Calls {@code onMessage} on every open listener; a listener that throws is logged and stays. */
+        /**
+         * Calls {@code onMessage} on every open listener; a listener that throws is logged and stays.
+         *
+         * @param message the message
+         */
         public void deliver(Message message) {
             for (ListenerRegistry<S>.Registration r : members) {
                 r.deliver(message);

@@ -97,6 +97,11 @@ public final class PostgresChangeSource implements ChangeSource {
      * credentials; the store should be built from the same options with {@link #NOTIFY} as its append
      * hook, else only the safety reads find new messages).
      *
+     * @param store the message store (the truth)
+     * @param options the options
+     * @return a source that reads {@code store} and listens on the database of {@code options} (its URL and
+     *         credentials; the store should be built from the same options with {@link #NOTIFY} as its append hook,
+     *         else only the safety reads find new messages)
      * @throws IllegalArgumentException when {@code options} does not name a PostgreSQL database
      */
     public static Builder builder(MessageStore store, JdbcOptions options) {
@@ -142,17 +147,29 @@ public final class PostgresChangeSource implements ChangeSource {
                 + poller.describe().replace("store poller every ", "") + " as a safety net)";
     }
 
-    /** Notifications received on the listening connection since start (every channel, followed or not). */
+    /**
+     * Notifications received on the listening connection since start (every channel, followed or not).
+     *
+     * @return notifications received on the listening connection since start (every channel, followed or not)
+     */
     public long notificationCount() {
         return notifications.sum();
     }
 
-    /** Times the listening connection was opened again after it failed. */
+    /**
+     * Times the listening connection was opened again after it failed.
+     *
+     * @return times the listening connection was opened again after it failed
+     */
     public long reconnectCount() {
         return reconnects.sum();
     }
 
-    /** Reads of the store since start (on notifications, on the safety interval, while reconnecting). */
+    /**
+     * Reads of the store since start (on notifications, on the safety interval, while reconnecting).
+     *
+     * @return reads of the store since start (on notifications, on the safety interval, while reconnecting)
+     */
     public long readCount() {
         return poller.pollCount();
     }
@@ -160,6 +177,9 @@ public final class PostgresChangeSource implements ChangeSource {
     /**
      * The PostgreSQL backend process id of the listening connection while it listens, else {@code null}
      * (what {@code pg_terminate_backend} takes).
+     *
+     * @return the PostgreSQL backend process id of the listening connection while it listens, else {@code null}
+     *         (what {@code pg_terminate_backend} takes)
      */
     public Integer listenerBackendPid() {
         return backendPid;
@@ -324,13 +344,23 @@ public final class PostgresChangeSource implements ChangeSource {
             }
         }
 
-        /** How often the store is read even without notifications, while listening (default 10 s). */
+        /**
+         * How often the store is read even without notifications, while listening (default 10 s).
+         *
+         * @param interval how often
+         * @return this builder
+         */
         public Builder safetyInterval(Duration interval) {
             this.safetyInterval = positive("safetyInterval", interval);
             return this;
         }
 
-        /** How often the store is read while the listening connection is down (default 500 ms). */
+        /**
+         * How often the store is read while the listening connection is down (default 500 ms).
+         *
+         * @param interval how often
+         * @return this builder
+         */
         public Builder fallbackInterval(Duration interval) {
             this.fallbackInterval = positive("fallbackInterval", interval);
             return this;
@@ -339,6 +369,9 @@ public final class PostgresChangeSource implements ChangeSource {
         /**
          * How often the listening connection is probed with {@code SELECT 1} (default 2 s); a probe or a read
          * that takes more than twice this long counts as a dead connection.
+         *
+         * @param interval how often
+         * @return this builder
          */
         public Builder pingInterval(Duration interval) {
             this.pingInterval = positive("pingInterval", interval);
@@ -348,7 +381,13 @@ public final class PostgresChangeSource implements ChangeSource {
             return this;
         }
 
-        /** The wait before reconnecting: from {@code min}, doubling per failure up to {@code max}, with jitter. */
+        /**
+         * The wait before reconnecting: from {@code min}, doubling per failure up to {@code max}, with jitter.
+         *
+         * @param min the smallest value
+         * @param max the largest value
+         * @return this builder
+         */
         public Builder reconnectBackoff(Duration min, Duration max) {
             positive("reconnectBackoff min", min);
             positive("reconnectBackoff max", max);
@@ -360,7 +399,11 @@ public final class PostgresChangeSource implements ChangeSource {
             return this;
         }
 
-        /** The source, listening and polling. */
+        /**
+         * The source, listening and polling.
+         *
+         * @return the source, listening and polling
+         */
         public PostgresChangeSource build() {
             return new PostgresChangeSource(this);
         }

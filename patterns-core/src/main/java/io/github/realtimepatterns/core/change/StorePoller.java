@@ -64,7 +64,12 @@ public final class StorePoller implements ChangeSource {
         thread.start();
     }
 
-    /** A builder for a poller of {@code store}. */
+    /**
+     * A builder for a poller of {@code store}.
+     *
+     * @param store the message store (the truth)
+     * @return a builder for a poller of {@code store}
+     */
     public static Builder builder(MessageStore store) {
         return new Builder(store);
     }
@@ -100,12 +105,20 @@ public final class StorePoller implements ChangeSource {
         }
     }
 
-    /** Ticks that queried the store since start. */
+    /**
+     * Ticks that queried the store since start.
+     *
+     * @return ticks that queried the store since start
+     */
     public long pollCount() {
         return polls.get();
     }
 
-    /** Channels with at least one listener now. */
+    /**
+     * Channels with at least one listener now.
+     *
+     * @return channels with at least one listener now
+     */
     public int channelCount() {
         return listeners.channelCount();
     }
@@ -256,7 +269,12 @@ public final class StorePoller implements ChangeSource {
             this.store = Objects.requireNonNull(store, "store");
         }
 
-        /** Time between two reads of the store, positive. Default 500 ms. */
+        /**
+         * Time between two reads of the store, positive. Default 500 ms.
+         *
+         * @param interval how often
+         * @return this builder
+         */
         public Builder interval(Duration interval) {
             Objects.requireNonNull(interval, "interval");
             if (interval.isNegative() || interval.isZero()) {
@@ -266,7 +284,12 @@ public final class StorePoller implements ChangeSource {
             return this;
         }
 
-        /** Most messages read per channel per tick, {@code >= 1}; more are read at once by another tick. Default 100. */
+        /**
+         * Most messages read per channel per tick, {@code >= 1}; more are read at once by another tick. Default 100.
+         *
+         * @param batchSize the batch size
+         * @return this builder
+         */
         public Builder batchSize(int batchSize) {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batchSize must be >= 1 but was " + batchSize);
@@ -275,13 +298,22 @@ public final class StorePoller implements ChangeSource {
             return this;
         }
 
-        /** The polling thread's name. Default {@code rp-store-poller}. */
+        /**
+         * The polling thread's name. Default {@code rp-store-poller}.
+         *
+         * @param threadName the name of the loop's threads
+         * @return this builder
+         */
         public Builder threadName(String threadName) {
             this.threadName = Objects.requireNonNull(threadName, "threadName");
             return this;
         }
 
-        /** Starts the poller's thread and returns it. */
+        /**
+         * Starts the poller's thread and returns it.
+         *
+         * @return the poller, started
+         */
         public StorePoller build() {
             return new StorePoller(this);
         }

@@ -14,7 +14,12 @@ public final class Backoff {
     private final long maxMillis;
     private int failures;
 
-    /** From {@code min} to at most {@code max}; both positive, {@code min <= max}. */
+    /**
+     * From {@code min} to at most {@code max}; both positive, {@code min <= max}.
+     *
+     * @param min the smallest value
+     * @param max the largest value
+     */
     public Backoff(Duration min, Duration max) {
         Objects.requireNonNull(min, "min");
         Objects.requireNonNull(max, "max");
@@ -25,7 +30,11 @@ public final class Backoff {
         this.maxMillis = max.toMillis();
     }
 
-    /** The wait before the next attempt; counts a failure. */
+    /**
+     * The wait before the next attempt; counts a failure.
+     *
+     * @return the wait before the next attempt; counts a failure
+     */
     public Duration next() {
         int n = Math.min(failures++, 30);
         long ceiling = Math.min(maxMillis, minMillis << n);
@@ -37,7 +46,11 @@ public final class Backoff {
         failures = 0;
     }
 
-    /** Consecutive failures counted since the last reset. */
+    /**
+     * Consecutive failures counted since the last reset.
+     *
+     * @return consecutive failures counted since the last reset
+     */
     public int failures() {
         return failures;
     }

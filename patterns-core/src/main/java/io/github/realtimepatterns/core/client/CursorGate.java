@@ -19,19 +19,33 @@ public final class CursorGate {
     private volatile Cursor position;
     private volatile boolean closed;
 
-    /** A gate for {@code channel} starting at {@code from}. */
+    /**
+     * A gate for {@code channel} starting at {@code from}.
+     *
+     * @param channel the channel's name
+     * @param from where to start: the position after which messages are wanted
+     * @param listener what is told of the messages
+     */
     public CursorGate(String channel, Cursor from, MessageListener listener) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.position = Objects.requireNonNull(from, "from");
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
-    /** Where to resume: the last id passed on and its epoch. */
+    /**
+     * Where to resume: the last id passed on and its epoch.
+     *
+     * @return where to resume: the last id passed on and its epoch
+     */
     public Cursor position() {
         return position;
     }
 
-    /** Passes on what {@code batch} adds after the cursor; a reset or truncation first goes to onReset. */
+    /**
+     * Passes on what {@code batch} adds after the cursor; a reset or truncation first goes to onReset.
+     *
+     * @param batch the messages, in id order
+     */
     public void accept(ReadResult batch) {
         if (closed) {
             return;
@@ -54,7 +68,12 @@ public final class CursorGate {
         }
     }
 
-    /** Passes on one message if its id is the next after the cursor's or later; ignores older ones. */
+    /**
+     * Passes on one message if its id is the next after the cursor's or later; ignores older ones.
+     *
+     * @param epoch the epoch of the channel's stream
+     * @param message the message
+     */
     public void offer(String epoch, Message message) {
         if (closed) {
             return;
@@ -67,7 +86,11 @@ public final class CursorGate {
         safely(() -> listener.onMessage(message));
     }
 
-    /** Passes a transient failure to the listener. */
+    /**
+     * Passes a transient failure to the listener.
+     *
+     * @param error the failure
+     */
     public void error(Throwable error) {
         if (!closed) {
             safely(() -> listener.onError(error));
@@ -79,7 +102,11 @@ public final class CursorGate {
         closed = true;
     }
 
-    /** Whether {@link #close()} was called. */
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return whether {@link #close()} was called
+     */
     public boolean isClosed() {
         return closed;
     }

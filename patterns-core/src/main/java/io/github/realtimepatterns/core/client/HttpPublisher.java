@@ -43,7 +43,11 @@ public final class HttpPublisher {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
     }
 
-    /** A new JDK client fit for this library: HTTP/1.1, 5 s connect timeout. */
+    /**
+     * A new JDK client fit for this library: HTTP/1.1, 5 s connect timeout.
+     *
+     * @return a new JDK client fit for this library: HTTP/1.1, 5 s connect timeout
+     */
     public static HttpClient newHttpClient() {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -51,13 +55,24 @@ public final class HttpPublisher {
                 .build();
     }
 
-    /** {@code base} with a trailing slash, so relative paths resolve under it. */
+    /**
+     * {@code base} with a trailing slash, so relative paths resolve under it.
+     *
+     * @param base the server's base URI
+     * @return {@code base} with a trailing slash, so relative paths resolve under it
+     */
     public static URI withSlash(URI base) {
         String s = base.toString();
         return s.endsWith("/") ? base : URI.create(s + "/");
     }
 
-    /** Publishes and returns the stored message; see {@link RealtimeClient#publish}. */
+    /**
+     * Publishes and returns the stored message; see {@link RealtimeClient#publish}.
+     *
+     * @param channel the channel's name
+     * @param json the message data, a JSON value as text
+     * @return the stored message, with its id
+     */
     public Message publish(String channel, String json) {
         return publish(channel, json, UUID.randomUUID().toString());
     }
@@ -67,6 +82,9 @@ public final class HttpPublisher {
      * the one an earlier publish with the same key on the channel stored (same id).
      *
      * @param idempotencyKey 1..128 visible ASCII characters
+     * @param channel the channel's name
+     * @param json the message data, a JSON value as text
+     * @return the stored message: the one this call stored, or the one stored earlier under the same key
      * @throws ProtocolException for a refused publish (4xx), or an invalid key (field {@code Idempotency-Key})
      * @throws RealtimeException when the server answers 5xx, or the answer was lost twice
      */
@@ -115,7 +133,12 @@ public final class HttpPublisher {
         throw new RealtimeException("publish to " + channel + " answered " + status + ": " + detail);
     }
 
-    /** The {@code detail} of a problem+json body, or the body itself. */
+    /**
+     * The {@code detail} of a problem+json body, or the body itself.
+     *
+     * @param body the body
+     * @return the {@code detail} of a problem+json body, or the body itself
+     */
     public static String problemDetail(String body) {
         try {
             return WireJson.tree(body).path("detail").asText(body);

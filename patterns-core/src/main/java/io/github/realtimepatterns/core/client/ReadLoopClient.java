@@ -46,18 +46,32 @@ public final class ReadLoopClient implements AutoCloseable {
      */
     public interface Reader {
 
-        /** The next read, from the gate's {@code position}. */
+        /**
+         * The next read, from the gate's {@code position}.
+         *
+         * @param position where the reader is now
+         * @return the next read, from the gate's {@code position}
+         */
         Read next(Cursor position);
 
         /**
          * A {@code 200} answer was fed into the gate, which is now at {@code position}: the wait before the
          * next read ({@link Duration#ZERO} reads again at once).
+         *
+         * @param result the result
+         * @param response the HTTP response
+         * @param position where the reader is now
+         * @return a {@code 200} answer was fed into the gate, which is now at {@code position}: the wait before the
+         *         next read ({@link Duration#ZERO} reads again at once)
          */
         Duration afterRead(ReadResult result, HttpResponse<String> response, Cursor position);
 
         /**
          * A {@code 304} answer: the wait before the next read, or empty (the default) when a 304 is a failure
          * like any other unexpected status.
+         *
+         * @return a {@code 304} answer: the wait before the next read, or empty (the default) when a 304 is a
+         *         failure like any other unexpected status
          */
         default Optional<Duration> afterNotModified() {
             return Optional.empty();
@@ -68,7 +82,12 @@ public final class ReadLoopClient implements AutoCloseable {
      * One read to send: {@code base} names the server in error messages, {@code request} is what is sent.
      */
     public record Read(URI base, HttpRequest request) {
-        /** Both required. */
+        /**
+         * Both required.
+         *
+         * @param base the server's base URI
+         * @param request the request
+         */
         public Read {
             Objects.requireNonNull(base, "base");
             Objects.requireNonNull(request, "request");
@@ -88,6 +107,12 @@ public final class ReadLoopClient implements AutoCloseable {
      * Loops whose errors name their reads {@code verb} (like {@code "poll"}), on daemon threads named
      * {@code threadName}, sending with {@code http} or, when it is null, with a new HTTP/1.1 client that runs
      * on the loops' scheduler; failures back off from {@code backoffMin} up to {@code backoffMax}.
+     *
+     * @param verb what the loop does, for its error messages
+     * @param threadName the name of the loop's threads
+     * @param http the HTTP client to use
+     * @param backoffMin the first wait before reconnecting
+     * @param backoffMax the longest wait before reconnecting
      */
     public ReadLoopClient(String verb, String threadName, HttpClient http, Duration backoffMin, Duration backoffMax) {
         this.verb = Objects.requireNonNull(verb, "verb");
@@ -113,6 +138,12 @@ public final class ReadLoopClient implements AutoCloseable {
     /**
      * The relative read path {@code channels/{c}/messages?limit=N[&after=ID][&epoch=E]} for {@code position};
      * resolve it against a base URI that ends in a slash, and append pattern-specific parameters.
+     *
+     * @param channel the channel's name
+     * @param position where the reader is now
+     * @param limit most messages to answer
+     * @return the relative read path {@code channels/{c}/messages?limit=N[&after=ID][&epoch=E]} for {@code
+     *         position}; resolve it against a base URI that ends in a slash, and append pattern-specific parameters
      */
     public static String readPath(String channel, Cursor position, int limit) {
         StringBuilder query = new StringBuilder("channels/").append(channel).append("/messages?limit=").append(limit);
@@ -125,7 +156,13 @@ public final class ReadLoopClient implements AutoCloseable {
         return query.toString();
     }
 
-    /** A {@code GET} of {@code uri} that accepts JSON and gives up after {@code timeout}. */
+    /**
+     * A {@code GET} of {@code uri} that accepts JSON and gives up after {@code timeout}.
+     *
+     * @param uri the URI
+     * @param timeout how long to wait
+     * @return a {@code GET} of {@code uri} that accepts JSON and gives up after {@code timeout}
+     */
     public static HttpRequest.Builder jsonGet(URI uri, Duration timeout) {
         return HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET();
     }
@@ -134,6 +171,15 @@ public final class ReadLoopClient implements AutoCloseable {
      * A long-poll read of {@code base}: {@link #readPath} plus {@code &wait=SECONDS} (whole seconds of
      * {@code wait}, at least 1) and a timeout of {@code requestTimeout} beyond the wait. From the head it is a
      * plain read ({@code wait=0}).
+     *
+     * @param base the server's base URI
+     * @param channel the channel's name
+     * @param position where the reader is now
+     * @param limit most messages to answer
+     * @param wait how long to wait
+     * @param requestTimeout the longest wait for one answer
+     * @return a long-poll read of {@code base}: {@link #readPath} plus {@code &wait=SECONDS} (whole seconds of
+     *         {@code wait}, at least 1) and a timeout of {@code requestTimeout} beyond the wait
      */
     public static Read longPoll(URI base, String channel, Cursor position, int limit, Duration wait,
             Duration requestTimeout) {
@@ -143,7 +189,11 @@ public final class ReadLoopClient implements AutoCloseable {
         return new Read(base, jsonGet(base.resolve(path), requestTimeout.plusSeconds(waitSeconds)).build());
     }
 
-    /** The JDK client the loops send with (share it with a publisher). */
+    /**
+     * The JDK client the loops send with (share it with a publisher).
+     *
+     * @return the JDK client the loops send with (share it with a publisher)
+     */
     public HttpClient http() {
         return http;
     }
@@ -152,6 +202,11 @@ public final class ReadLoopClient implements AutoCloseable {
      * Starts a loop that reads {@code channel} after {@code from} with {@code reader} and hands what arrives
      * to {@code listener}; the first read is sent at once.
      *
+     * @param channel the channel's name
+     * @param from where to start: the position after which messages are wanted
+     * @param listener what is told of the messages
+     * @param reader the reader
+     * @return the subscription; close it to stop the loop
      * @throws IllegalArgumentException if the channel name is invalid
      * @throws IllegalStateException if this is closed
      */
@@ -169,12 +224,20 @@ public final class ReadLoopClient implements AutoCloseable {
         return loop;
     }
 
-    /** Subscriptions running now. */
+    /**
+     * Subscriptions running now.
+     *
+     * @return subscriptions running now
+     */
     public int subscriptionCount() {
         return loops.size();
     }
 
-    /** Read requests sent by all subscriptions, since start. */
+    /**
+     * Read requests sent by all subscriptions, since start.
+     *
+     * @return read requests sent by all subscriptions, since start
+     */
     public long requestCount() {
         return requests.get();
     }

@@ -16,12 +16,20 @@ public interface RealtimeClient extends AutoCloseable {
     /**
      * Follows {@code channel} from {@code from} ({@link Cursor#head()} for only new messages,
      * {@code Cursor.after(0)} for everything retained). Returns at once; delivery runs in the background.
+     *
+     * @param channel the channel's name
+     * @param from where to start: the position after which messages are wanted
+     * @param listener what is told of the messages
+     * @return the subscription; close it to stop following the channel
      */
     ClientSubscription subscribe(String channel, Cursor from, MessageListener listener);
 
     /**
      * Publishes {@code json} (any JSON value) to {@code channel} and returns the stored message.
      *
+     * @param channel the channel's name
+     * @param json the message data, a JSON value as text
+     * @return the stored message, with its id
      * @throws io.github.realtimepatterns.core.ProtocolException for a 4xx answer (its status and field)
      * @throws io.github.realtimepatterns.core.RealtimeException when the server is unreachable or answers 5xx
      */

@@ -42,6 +42,10 @@ public final class DisconnectWatch {
     /**
      * Starts watching the connection of {@code exchange}; runs {@code onGone} (once, on whichever thread
      * noticed) when its client goes away, at once when it is already gone. Call on the exchange's IO thread.
+     *
+     * @param exchange the HTTP exchange
+     * @param onGone what to run once the client is gone
+     * @return the watch; close it once the exchange has ended
      */
     public static DisconnectWatch start(HttpServerExchange exchange, Runnable onGone) {
         DisconnectWatch watch = new DisconnectWatch(Objects.requireNonNull(exchange, "exchange"),
@@ -50,12 +54,20 @@ public final class DisconnectWatch {
         return watch;
     }
 
-    /** A write to the client failed: it is gone. Any thread. */
+    /**
+     * A write to the client failed: it is gone. Any thread.
+     *
+     * @param cause the underlying failure
+     */
     public void writeFailed(IOException cause) {
         gone();
     }
 
-    /** Whether the client was found gone. */
+    /**
+     * Whether the client was found gone.
+     *
+     * @return whether the client was found gone
+     */
     public boolean isGone() {
         return gone;
     }

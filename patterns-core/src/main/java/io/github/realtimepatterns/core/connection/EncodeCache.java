@@ -30,6 +30,11 @@ public final class EncodeCache {
     /**
      * The bytes of {@code batch} in {@code format}, read-only and shared: encoded on first use, then the
      * same buffer for as long as the cache holds it. Do not change its position; send duplicates.
+     *
+     * @param batch the messages, in id order
+     * @param format the wire format
+     * @return the bytes of {@code batch} in {@code format}, read-only and shared: encoded on first use, then the
+     *         same buffer for as long as the cache holds it
      */
     public ByteBuffer encode(ReadResult batch, WireFormat format) {
         Objects.requireNonNull(batch, "batch");
@@ -57,7 +62,11 @@ public final class EncodeCache {
         return bytes;
     }
 
-    /** Batches encoded since start (each a cache miss): what a node paid to put its messages on the wire. */
+    /**
+     * Batches encoded since start (each a cache miss): what a node paid to put its messages on the wire.
+     *
+     * @return batches encoded since start (each a cache miss): what a node paid to put its messages on the wire
+     */
     public long encodings() {
         return encodings.sum();
     }

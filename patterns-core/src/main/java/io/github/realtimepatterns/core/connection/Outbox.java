@@ -54,10 +54,16 @@ public final class Outbox {
         /**
          * The client reads too slowly: end the connection with the transport's own signal. Called once, on
          * the thread that found out (a hub thread or the IO thread); must not block.
+         *
+         * @param why the reason, for the transport and the log
          */
         void cutOff(CutOff why);
 
-        /** A write failed (the client is gone); the outbox has dropped what was queued. On the IO thread. */
+        /**
+         * A write failed (the client is gone); the outbox has dropped what was queued. On the IO thread.
+         *
+         * @param cause the underlying failure
+         */
         void writeFailed(IOException cause);
     }
 
@@ -116,6 +122,8 @@ public final class Outbox {
      * Queues {@code parts} (in order, whole) carrying {@code messages} messages; shared buffers, whose
      * position this does not change.
      *
+     * @param messages the messages
+     * @param parts the buffers to write, in order
      * @return false when nothing was queued: the outbox is closed or finished, it gave up on this client
      *         already, or the queue was past its hard bound (then the outbox gives up and tells its listener)
      */
@@ -147,6 +155,8 @@ public final class Outbox {
      * Queues {@code bytes} as the last thing written (a close frame, say), never refused by the bound, and
      * then runs {@code afterWritten} (when not null) on the IO thread; later sends are refused. Once only.
      *
+     * @param bytes the number of bytes
+     * @param afterWritten what to run once the bytes are written
      * @return false when the outbox was already finished or closed
      */
     public boolean sendLast(ByteBuffer bytes, Runnable afterWritten) {
@@ -164,6 +174,9 @@ public final class Outbox {
      * Flow control for a hub subscription feeding this outbox, for {@link Subscriber#wantsMore()}: false
      * (and {@code subscription} is resumed once the queue drains to the low-water mark) when the queue is
      * at its high-water mark. True for a {@code null} subscription (not known yet) and once closed.
+     *
+     * @param subscription the subscription
+     * @return whether the subscription may be sent more now
      */
     public boolean wantsMore(HubSubscription subscription) {
         if (subscription == null || closed || !overHighWater()) {
@@ -178,7 +191,11 @@ public final class Outbox {
         return false;
     }
 
-    /** Forgets {@code subscription} (it was closed): it is not resumed. */
+    /**
+     * Forgets {@code subscription} (it was closed): it is not resumed.
+     *
+     * @param subscription the subscription
+     */
     public void forget(HubSubscription subscription) {
         paused.remove(subscription);
     }
@@ -193,17 +210,29 @@ public final class Outbox {
         queuedBytes.set(0);
     }
 
-    /** Whether nothing waits to be written (a heartbeat is due only then). */
+    /**
+     * Whether nothing waits to be written (a heartbeat is due only then).
+     *
+     * @return whether nothing waits to be written (a heartbeat is due only then)
+     */
     public boolean isEmpty() {
         return queuedBytes.get() == 0;
     }
 
-    /** Messages queued and not yet written. */
+    /**
+     * Messages queued and not yet written.
+     *
+     * @return messages queued and not yet written
+     */
     public int queuedMessages() {
         return queuedMessages.get();
     }
 
-    /** Bytes queued and not yet written. */
+    /**
+     * Bytes queued and not yet written.
+     *
+     * @return bytes queued and not yet written
+     */
     public long queuedBytes() {
         return queuedBytes.get();
     }

@@ -19,6 +19,7 @@ public final class Outboxes {
     /**
      * Outboxes with {@code limits} that write what is queued at once.
      *
+     * @param limits the limits
      * @throws IllegalArgumentException when the limits do not fit together
      */
     public Outboxes(SendLimits limits) {
@@ -29,6 +30,8 @@ public final class Outboxes {
      * Outboxes with {@code limits} whose connections, when they wrote less than {@code writeCoalescing} ago,
      * wait until that long after their last write, so that frames arriving meanwhile go out in one write.
      *
+     * @param limits the limits
+     * @param writeCoalescing the write coalescing
      * @throws IllegalArgumentException when the limits do not fit together or the window is negative
      */
     public Outboxes(SendLimits limits, Duration writeCoalescing) {
@@ -44,12 +47,21 @@ public final class Outboxes {
      * An outbox writing to {@code sink}, whose IO thread is {@code io}; call it on that IO thread. It takes
      * over {@code sink}'s write listener (a listener already set there runs after it whenever the outbox has
      * nothing left to write).
+     *
+     * @param io the connection's IO thread
+     * @param sink what receives the output
+     * @param listener what is told of the messages
+     * @return an outbox writing to {@code sink}, whose IO thread is {@code io}; call it on that IO thread
      */
     public Outbox open(XnioIoThread io, StreamSinkChannel sink, Outbox.Listener listener) {
         return new Outbox(this, io, sink, listener);
     }
 
-    /** The limits every outbox of this handler applies. */
+    /**
+     * The limits every outbox of this handler applies.
+     *
+     * @return the limits every outbox of this handler applies
+     */
     public SendLimits limits() {
         return limits;
     }

@@ -44,6 +44,12 @@ public final class SendLimits {
     /**
      * Limits with these marks, the low water at half the high water.
      *
+     * @param highWaterMessages the high water messages
+     * @param highWaterBytes the high water bytes
+     * @param maxQueuedMessages the max queued messages
+     * @param maxQueuedBytes the max queued bytes
+     * @param stallTimeout the stall timeout
+     * @return limits with these marks, the low water at half the high water
      * @throws IllegalArgumentException when a value is out of range or they do not fit together
      */
     public static SendLimits of(int highWaterMessages, long highWaterBytes, int maxQueuedMessages,
@@ -58,6 +64,9 @@ public final class SendLimits {
     /**
      * These limits with the high-water mark at {@code messages} and {@code bytes}.
      *
+     * @param messages the messages
+     * @param bytes the number of bytes
+     * @return these limits with the high-water mark at {@code messages} and {@code bytes}
      * @throws IllegalArgumentException unless {@code messages >= 2} and {@code bytes >= 1024}
      */
     public SendLimits withHighWater(int messages, long bytes) {
@@ -73,6 +82,10 @@ public final class SendLimits {
      * These limits with the low-water mark at {@code messages} and {@code bytes} (instead of half the high
      * water).
      *
+     * @param messages the messages
+     * @param bytes the number of bytes
+     * @return these limits with the low-water mark at {@code messages} and {@code bytes} (instead of half the high
+     *         water)
      * @throws IllegalArgumentException when either is negative
      */
     public SendLimits withLowWater(int messages, long bytes) {
@@ -87,6 +100,9 @@ public final class SendLimits {
     /**
      * These limits with the hard bound at {@code messages} and {@code bytes}.
      *
+     * @param messages the messages
+     * @param bytes the number of bytes
+     * @return these limits with the hard bound at {@code messages} and {@code bytes}
      * @throws IllegalArgumentException unless both are {@code > 0}
      */
     public SendLimits withMaxQueued(int messages, long bytes) {
@@ -101,6 +117,8 @@ public final class SendLimits {
     /**
      * These limits with {@code timeout} as the stall timeout.
      *
+     * @param timeout how long to wait
+     * @return these limits with {@code timeout} as the stall timeout
      * @throws IllegalArgumentException unless it is {@code > 0}
      */
     public SendLimits withStallTimeout(Duration timeout) {
@@ -115,6 +133,7 @@ public final class SendLimits {
     /**
      * These limits, once checked to fit together: low water {@code <=} high water {@code <=} max queued.
      *
+     * @return these limits, once checked to fit together: low water {@code <=} high water {@code <=} max queued
      * @throws IllegalArgumentException naming the mark that does not fit
      */
     public SendLimits validate() {
@@ -131,37 +150,65 @@ public final class SendLimits {
         return this;
     }
 
-    /** Messages queued at which the connection's subscriptions pause. */
+    /**
+     * Messages queued at which the connection's subscriptions pause.
+     *
+     * @return messages queued at which the connection's subscriptions pause
+     */
     public int highWaterMessages() {
         return highWaterMessages;
     }
 
-    /** Bytes queued at which the connection's subscriptions pause. */
+    /**
+     * Bytes queued at which the connection's subscriptions pause.
+     *
+     * @return bytes queued at which the connection's subscriptions pause
+     */
     public long highWaterBytes() {
         return highWaterBytes;
     }
 
-    /** Messages queued at or below which paused subscriptions resume (default half the high water). */
+    /**
+     * Messages queued at or below which paused subscriptions resume (default half the high water).
+     *
+     * @return messages queued at or below which paused subscriptions resume (default half the high water)
+     */
     public int lowWaterMessages() {
         return lowWaterMessages >= 0 ? lowWaterMessages : highWaterMessages / 2;
     }
 
-    /** Bytes queued at or below which paused subscriptions resume (default half the high water). */
+    /**
+     * Bytes queued at or below which paused subscriptions resume (default half the high water).
+     *
+     * @return bytes queued at or below which paused subscriptions resume (default half the high water)
+     */
     public long lowWaterBytes() {
         return lowWaterBytes >= 0 ? lowWaterBytes : highWaterBytes / 2;
     }
 
-    /** Messages queued past which a send cuts the connection off. */
+    /**
+     * Messages queued past which a send cuts the connection off.
+     *
+     * @return messages queued past which a send cuts the connection off
+     */
     public int maxQueuedMessages() {
         return maxQueuedMessages;
     }
 
-    /** Bytes queued past which a send cuts the connection off. */
+    /**
+     * Bytes queued past which a send cuts the connection off.
+     *
+     * @return bytes queued past which a send cuts the connection off
+     */
     public long maxQueuedBytes() {
         return maxQueuedBytes;
     }
 
-    /** How long the socket may take no byte while bytes wait before the connection is cut off. */
+    /**
+     * How long the socket may take no byte while bytes wait before the connection is cut off.
+     *
+     * @return how long the socket may take no byte while bytes wait before the connection is cut off
+     */
     public Duration stallTimeout() {
         return stallTimeout;
     }

@@ -11,6 +11,11 @@ import java.nio.ByteBuffer;
 @FunctionalInterface
 public interface WireFormat {
 
-    /** The bytes that carry {@code batch}, from position to limit; the caller owns the buffer. */
+    /**
+     * The bytes that carry {@code batch}, from position to limit; the caller owns the buffer.
+     *
+     * @param batch the messages, in id order
+     * @return the bytes that carry {@code batch}, from position to limit; the caller owns the buffer
+     */
     ByteBuffer encode(ReadResult batch);
 }

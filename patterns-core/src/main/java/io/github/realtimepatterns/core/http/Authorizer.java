@@ -25,6 +25,9 @@ public interface Authorizer {
      * Whether {@code exchange} may do {@code action} on {@code channel}.
      *
      * @param exchange the request (for WebSocket frames: the upgrade request)
+     * @param channel the channel's name
+     * @param action what is asked for
+     * @return whether {@code exchange} may do {@code action} on {@code channel}
      */
     boolean allows(String channel, Action action, HttpServerExchange exchange);
 }

@@ -10,6 +10,12 @@ import io.undertow.server.HttpServerExchange;
 @FunctionalInterface
 public interface ChannelHandler {
 
-    /** Serves {@code request} on {@code exchange}. */
+    /**
+     * Serves {@code request} on {@code exchange}.
+     *
+     * @param exchange the HTTP exchange
+     * @param request the request
+     * @throws java.lang.Exception whatever the handler throws; the request entry answers it as a problem
+     */
     void handleRequest(HttpServerExchange exchange, ChannelRequest request) throws Exception;
 }

@@ -22,7 +22,12 @@ public final class CorsHandler implements HttpHandler {
     private final HttpSettings settings;
     private final HttpHandler next;
 
-    /** Wraps {@code next}. */
+    /**
+     * Wraps {@code next}.
+     *
+     * @param settings the HTTP limits, origins and authorizer
+     * @param next the handler to run after the checks
+     */
     public CorsHandler(HttpSettings settings, HttpHandler next) {
         this.settings = settings;
         this.next = next;

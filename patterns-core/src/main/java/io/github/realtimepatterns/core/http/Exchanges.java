@@ -23,13 +23,20 @@ public final class Exchanges {
     /** Work to run for an exchange that may throw our exceptions. */
     @FunctionalInterface
     public interface Work {
-        /** Does the work; throws to answer with a problem. */
+        /**
+         * Does the work; throws to answer with a problem.
+         *
+         * @throws java.lang.Exception whatever the task throws; the caller answers it as a problem
+         */
         void run() throws Exception;
     }
 
     /**
      * Runs {@code work} on a worker thread (store calls block), answering failures with a problem.
      * Call from an IO thread or a worker thread.
+     *
+     * @param exchange the HTTP exchange
+     * @param work the blocking work
      */
     public static void dispatch(HttpServerExchange exchange, Work work) {
         if (exchange.isInIoThread()) {
@@ -39,7 +46,12 @@ public final class Exchanges {
         }
     }
 
-    /** Runs {@code work} here, answering any failure with the matching problem. */
+    /**
+     * Runs {@code work} here, answering any failure with the matching problem.
+     *
+     * @param exchange the HTTP exchange
+     * @param work the blocking work
+     */
     public static void guarded(HttpServerExchange exchange, Work work) {
         try {
             work.run();
@@ -48,7 +60,12 @@ public final class Exchanges {
         }
     }
 
-    /** Ends {@code exchange} with the problem that matches {@code failure}. */
+    /**
+     * Ends {@code exchange} with the problem that matches {@code failure}.
+     *
+     * @param exchange the HTTP exchange
+     * @param failure what went wrong
+     */
     public static void fail(HttpServerExchange exchange, Throwable failure) {
         if (failure instanceof ProtocolException p) {
             Problems.send(exchange, p.status(), p.field(), p.getMessage());
@@ -67,7 +84,13 @@ public final class Exchanges {
         }
     }
 
-    /** A query parameter, or {@code null} when absent; 400 when given twice. */
+    /**
+     * A query parameter, or {@code null} when absent; 400 when given twice.
+     *
+     * @param exchange the HTTP exchange
+     * @param name the name
+     * @return a query parameter, or {@code null} when absent; 400 when given twice
+     */
     public static String query(HttpServerExchange exchange, String name) {
         Deque<String> values = exchange.getQueryParameters().get(name);
         if (values == null || values.isEmpty()) {
@@ -79,7 +102,15 @@ public final class Exchanges {
         return values.getFirst();
     }
 
-    /** Parses a whole number in {@code min..max}, or a 400 naming {@code field}. */
+    /**
+     * Parses a whole number in {@code min..max}, or a 400 naming {@code field}.
+     *
+     * @param field the field in question
+     * @param text the text
+     * @param min the smallest value
+     * @param max the largest value
+     * @return the number
+     */
     public static long parseLong(String field, String text, long min, long max) {
         long value;
         try {
@@ -93,7 +124,13 @@ public final class Exchanges {
         return value;
     }
 
-    /** Sends {@code json} with status 200 and {@code Cache-Control: no-store}. */
+    /**
+     * Sends {@code json} with status 200 and {@code Cache-Control: no-store}.
+     *
+     * @param exchange the HTTP exchange
+     * @param status the HTTP status
+     * @param json the message data, a JSON value as text
+     */
     public static void sendJson(HttpServerExchange exchange, int status, String json) {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");

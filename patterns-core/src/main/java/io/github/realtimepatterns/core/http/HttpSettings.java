@@ -21,7 +21,15 @@ public record HttpSettings(int maxBodyBytes, int defaultLimit, int maxLimit, Set
     /** The defaults: 64 KiB bodies, limit 100 (max 1000), same-origin only, everyone allowed. */
     public static final HttpSettings DEFAULTS = builder().build();
 
-    /** Validates every setting. */
+    /**
+     * Validates every setting.
+     *
+     * @param maxBodyBytes the max body bytes
+     * @param maxLimit the max limit
+     * @param allowedOrigins origins allowed cross-origin
+     * @param authorizer who may read and publish
+     * @param defaultLimit the default limit
+     */
     public HttpSettings {
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("maxBodyBytes must be >= 1 but was " + maxBodyBytes);
@@ -36,12 +44,21 @@ public record HttpSettings(int maxBodyBytes, int defaultLimit, int maxLimit, Set
         Objects.requireNonNull(authorizer, "authorizer");
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a builder starting from the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Whether {@code origin} may make cross-origin requests. */
+    /**
+     * Whether {@code origin} may make cross-origin requests.
+     *
+     * @param origin the origin
+     * @return whether {@code origin} may make cross-origin requests
+     */
     public boolean allowsOrigin(String origin) {
         return origin != null && (allowedOrigins.contains("*") || allowedOrigins.contains(origin));
     }
@@ -57,37 +74,66 @@ public record HttpSettings(int maxBodyBytes, int defaultLimit, int maxLimit, Set
         private Builder() {
         }
 
-        /** Largest publish body in bytes (default 65536). */
+        /**
+         * Largest publish body in bytes (default 65536).
+         *
+         * @param bytes the number of bytes
+         * @return this builder
+         */
         public Builder maxBodyBytes(int bytes) {
             this.maxBodyBytes = bytes;
             return this;
         }
 
-        /** Messages per answer when none is asked (default 100). */
+        /**
+         * Messages per answer when none is asked (default 100).
+         *
+         * @param limit most messages to answer
+         * @return this builder
+         */
         public Builder defaultLimit(int limit) {
             this.defaultLimit = limit;
             return this;
         }
 
-        /** Largest {@code limit} accepted (default 1000, at most 1000). */
+        /**
+         * Largest {@code limit} accepted (default 1000, at most 1000).
+         *
+         * @param limit most messages to answer
+         * @return this builder
+         */
         public Builder maxLimit(int limit) {
             this.maxLimit = limit;
             return this;
         }
 
-        /** Adds origins (like {@code https://app.example.com}, or {@code *}) allowed cross-origin. */
+        /**
+         * Adds origins (like {@code https://app.example.com}, or {@code *}) allowed cross-origin.
+         *
+         * @param origins the origins
+         * @return this builder
+         */
         public Builder allowOrigins(String... origins) {
             allowedOrigins.addAll(List.of(origins));
             return this;
         }
 
-        /** Who may read and publish (default: everyone). */
+        /**
+         * Who may read and publish (default: everyone).
+         *
+         * @param authorizer who may read and publish
+         * @return this builder
+         */
         public Builder authorizer(Authorizer authorizer) {
             this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
             return this;
         }
 
-        /** The settings. */
+        /**
+         * The settings.
+         *
+         * @return the settings
+         */
         public HttpSettings build() {
             return new HttpSettings(maxBodyBytes, defaultLimit, maxLimit, allowedOrigins, authorizer);
         }

@@ -55,22 +55,41 @@ public final class PatternServer implements AutoCloseable {
         this.uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort());
     }
 
-    /** Starts {@code handler} on loopback at {@code port} (0 picks a free one) with the defaults. */
+    /**
+     * Starts {@code handler} on loopback at {@code port} (0 picks a free one) with the defaults.
+     *
+     * @param handler the handler
+     * @param port the port (0 for a free one)
+     * @return the running server; close it to stop
+     */
     public static PatternServer start(HttpHandler handler, int port) {
         return builder(handler).port(port).start();
     }
 
-    /** A builder for a server running {@code handler}. */
+    /**
+     * A builder for a server running {@code handler}.
+     *
+     * @param handler the handler
+     * @return a builder for a server running {@code handler}
+     */
     public static Builder builder(HttpHandler handler) {
         return new Builder(handler);
     }
 
-    /** The server's base URI, like {@code http://127.0.0.1:8080} (loopback when bound to every address). */
+    /**
+     * The server's base URI, like {@code http://127.0.0.1:8080} (loopback when bound to every address).
+     *
+     * @return the server's base URI, like {@code http://127.0.0.1:8080} (loopback when bound to every address)
+     */
     public URI uri() {
         return uri;
     }
 
-    /** The port the server listens on. */
+    /**
+     * The port the server listens on.
+     *
+     * @return the port the server listens on
+     */
     public int port() {
         return uri.getPort();
     }
@@ -114,13 +133,23 @@ public final class PatternServer implements AutoCloseable {
             this.handler = Objects.requireNonNull(handler, "handler");
         }
 
-        /** Address to bind (default {@code 127.0.0.1}; {@code 0.0.0.0} for every interface). */
+        /**
+         * Address to bind (default {@code 127.0.0.1}; {@code 0.0.0.0} for every interface).
+         *
+         * @param host the host to listen on
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
         }
 
-        /** Port to bind, 0 for a free one (default 8080). */
+        /**
+         * Port to bind, 0 for a free one (default 8080).
+         *
+         * @param port the port (0 for a free one)
+         * @return this builder
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be in 0..65535 but was " + port);
@@ -129,7 +158,12 @@ public final class PatternServer implements AutoCloseable {
             return this;
         }
 
-        /** XNIO IO threads (default max(2, cores)). */
+        /**
+         * XNIO IO threads (default max(2, cores)).
+         *
+         * @param threads the number of threads
+         * @return this builder
+         */
         public Builder ioThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("ioThreads must be >= 1 but was " + threads);
@@ -138,7 +172,12 @@ public final class PatternServer implements AutoCloseable {
             return this;
         }
 
-        /** Worker threads for blocking work such as store calls (default 8 x IO threads). */
+        /**
+         * Worker threads for blocking work such as store calls (default 8 x IO threads).
+         *
+         * @param threads the number of threads
+         * @return this builder
+         */
         public Builder workerThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("workerThreads must be >= 1 but was " + threads);
@@ -147,19 +186,34 @@ public final class PatternServer implements AutoCloseable {
             return this;
         }
 
-        /** Longest time to receive a request's headers (default 10 s). */
+        /**
+         * Longest time to receive a request's headers (default 10 s).
+         *
+         * @param timeout how long to wait
+         * @return this builder
+         */
         public Builder requestParseTimeout(Duration timeout) {
             this.requestParseTimeout = positive("requestParseTimeout", timeout);
             return this;
         }
 
-        /** Longest idle time of a keep-alive connection between requests (default 75 s). */
+        /**
+         * Longest idle time of a keep-alive connection between requests (default 75 s).
+         *
+         * @param timeout how long to wait
+         * @return this builder
+         */
         public Builder noRequestTimeout(Duration timeout) {
             this.noRequestTimeout = positive("noRequestTimeout", timeout);
             return this;
         }
 
-        /** Largest request body Undertow reads for any route (default 1 MiB; publish has its own 64 KiB). */
+        /**
+         * Largest request body Undertow reads for any route (default 1 MiB; publish has its own 64 KiB).
+         *
+         * @param bytes the number of bytes
+         * @return this builder
+         */
         public Builder maxEntitySize(int bytes) {
             if (bytes < 1) {
                 throw new IllegalArgumentException("maxEntitySize must be >= 1 but was " + bytes);
@@ -168,7 +222,12 @@ public final class PatternServer implements AutoCloseable {
             return this;
         }
 
-        /** Accept backlog (default 16384). */
+        /**
+         * Accept backlog (default 16384).
+         *
+         * @param backlog the listen backlog
+         * @return this builder
+         */
         public Builder backlog(int backlog) {
             if (backlog < 1) {
                 throw new IllegalArgumentException("backlog must be >= 1 but was " + backlog);
@@ -177,7 +236,11 @@ public final class PatternServer implements AutoCloseable {
             return this;
         }
 
-        /** Starts the server; it is listening when this returns. */
+        /**
+         * Starts the server; it is listening when this returns.
+         *
+         * @return the running server; close it to stop
+         */
         public PatternServer start() {
             if (workerThreads < 0) {
                 workerThreads = ioThreads * 8;

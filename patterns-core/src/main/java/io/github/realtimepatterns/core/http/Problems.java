@@ -24,6 +24,7 @@ public final class Problems {
      * @param status the HTTP status (4xx or 5xx)
      * @param field  the request field that was wrong, or {@code null}
      * @param detail what was wrong, for a human
+     * @param exchange the HTTP exchange
      */
     public static void send(HttpServerExchange exchange, int status, String field, String detail) {
         if (exchange.isResponseStarted()) {

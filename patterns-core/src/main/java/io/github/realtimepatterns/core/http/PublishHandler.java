@@ -40,7 +40,12 @@ public final class PublishHandler implements ChannelHandler {
     private final RealtimeService service;
     private final HttpSettings settings;
 
-    /** A handler publishing through {@code service} within {@code settings}. */
+    /**
+     * A handler publishing through {@code service} within {@code settings}.
+     *
+     * @param service the service the handler runs over
+     * @param settings the HTTP limits, origins and authorizer
+     */
     public PublishHandler(RealtimeService service, HttpSettings settings) {
         this.service = service;
         this.settings = settings;

@@ -10,10 +10,18 @@ import io.undertow.server.HttpHandler;
  */
 public interface RealtimeHandler extends HttpHandler, AutoCloseable {
 
-    /** The service under this handler (publish, read, subscribe, counters). */
+    /**
+     * The service under this handler (publish, read, subscribe, counters).
+     *
+     * @return the service under this handler (publish, read, subscribe, counters)
+     */
     RealtimeService service();
 
-    /** The pattern's name as in the module table: {@code polling}, {@code long-polling}, ... */
+    /**
+     * The pattern's name as in the module table: {@code polling}, {@code long-polling}, ...
+     *
+     * @return the pattern's name as in the module table: {@code polling}, {@code long-polling},
+     */
     String pattern();
 
     /** Ends open exchanges, then releases resources; idempotent. */

@@ -38,6 +38,11 @@ public final class RealtimeRoutes {
     /**
      * A builder over {@code service}; the publish (through {@code entry}), health and metrics routes are
      * added for you, with CORS from the entry's settings.
+     *
+     * @param service the service the handler runs over
+     * @param entry the request entry every channel route passes
+     * @return a builder over {@code service}; the publish (through {@code entry}), health and metrics routes are
+     *         added for you, with CORS from the entry's settings
      */
     public static Builder builder(RealtimeService service, RequestEntry entry) {
         return new Builder(service, entry);
@@ -68,19 +73,37 @@ public final class RealtimeRoutes {
         /**
          * Adds a GET route ({@code {channel}} is a path parameter; a channel route's handler comes from
          * the {@link RequestEntry}).
+         *
+         * @param template the path, with {@code {channel}} as a parameter
+         * @param handler the handler
+         * @return this builder
          */
         public Builder get(String template, HttpHandler handler) {
             routes.get(template, handler);
             return this;
         }
 
-        /** Adds a route for {@code method}. */
+        /**
+         * Adds a route for {@code method}.
+         *
+         * @param method the method
+         * @param template the path, with {@code {channel}} as a parameter
+         * @param handler the handler
+         * @return this builder
+         */
         public Builder add(HttpString method, String template, HttpHandler handler) {
             routes.add(method, template, handler);
             return this;
         }
 
-        /** Serves a classpath resource as a JavaScript module at {@code path}. */
+        /**
+         * Serves a classpath resource as a JavaScript module at {@code path}.
+         *
+         * @param path the path
+         * @param owner the class the resource and the log belong to
+         * @param resource the resource's name, relative to {@code owner}
+         * @return this builder
+         */
         public Builder script(String path, Class<?> owner, String resource) {
             ByteBuffer body = load(owner, resource);
             routes.get(path, exchange -> {
@@ -91,13 +114,23 @@ public final class RealtimeRoutes {
             return this;
         }
 
-        /** Adds a counter or gauge to {@code GET /metrics}. */
+        /**
+         * Adds a counter or gauge to {@code GET /metrics}.
+         *
+         * @param name the name
+         * @param value the value
+         * @return this builder
+         */
         public Builder metric(String name, Supplier<? extends Number> value) {
             metrics.put(name, value);
             return this;
         }
 
-        /** The composed handler: CORS around the routes, problems for unknown paths and methods. */
+        /**
+         * The composed handler: CORS around the routes, problems for unknown paths and methods.
+         *
+         * @return the composed handler: CORS around the routes, problems for unknown paths and methods
+         */
         public HttpHandler build() {
             routes.setFallbackHandler(exchange -> Problems.send(exchange, 404, null,
                     "no route for " + exchange.getRequestMethod() + " " + exchange.getRelativePath()));

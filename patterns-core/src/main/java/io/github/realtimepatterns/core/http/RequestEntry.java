@@ -53,12 +53,21 @@ public final class RequestEntry {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** An entry applying {@code settings} (limits, allowed origins, authorizer); open until closing starts. */
+    /**
+     * An entry applying {@code settings} (limits, allowed origins, authorizer); open until closing starts.
+     *
+     * @param settings the HTTP limits, origins and authorizer
+     * @return an entry applying {@code settings} (limits, allowed origins, authorizer); open until closing starts
+     */
     public static RequestEntry of(HttpSettings settings) {
         return new RequestEntry(settings);
     }
 
-    /** The settings this entry applies. */
+    /**
+     * The settings this entry applies.
+     *
+     * @return the settings this entry applies
+     */
     public HttpSettings settings() {
         return settings;
     }
@@ -66,12 +75,20 @@ public final class RequestEntry {
     /**
      * A read route ({@code GET /channels/{channel}/...}): channel, cursor and limit, authorized for
      * {@link Authorizer.Action#READ}.
+     *
+     * @return a read route ({@code GET /channels/{channel}/...}): channel, cursor and limit, authorized for {@link
+     *         Authorizer.Action#READ}
      */
     public Route read() {
         return new Route(Kind.READ);
     }
 
-    /** A publish route ({@code POST /channels/{channel}/messages}): channel, authorized for {@link Authorizer.Action#PUBLISH}. */
+    /**
+     * A publish route ({@code POST /channels/{channel}/messages}): channel, authorized for {@link Authorizer.Action#PUBLISH}.
+     *
+     * @return a publish route ({@code POST /channels/{channel}/messages}): channel, authorized for {@link
+     *         Authorizer.Action#PUBLISH}
+     */
     public Route publish() {
         return new Route(Kind.PUBLISH);
     }
@@ -79,6 +96,9 @@ public final class RequestEntry {
     /**
      * A route that names no channel, like the multiplexed WebSocket upgrade {@code /ws}: only the checks
      * that do not need one (closing, origin); the transport authorizes each channel it is later asked for.
+     *
+     * @return a route that names no channel, like the multiplexed WebSocket upgrade {@code /ws}: only the checks
+     *         that do not need one (closing, origin); the transport authorizes each channel it is later asked for
      */
     public Route connection() {
         return new Route(Kind.CONNECTION);
@@ -94,7 +114,11 @@ public final class RequestEntry {
         return closing.compareAndSet(false, true);
     }
 
-    /** Whether {@link #startClosing()} was called: requests are refused and open exchanges are being ended. */
+    /**
+     * Whether {@link #startClosing()} was called: requests are refused and open exchanges are being ended.
+     *
+     * @return whether {@link #startClosing()} was called: requests are refused and open exchanges are being ended
+     */
     public boolean isClosing() {
         return closing.get();
     }
@@ -114,6 +138,9 @@ public final class RequestEntry {
         /**
          * The read cursor may come from the {@code Last-Event-ID} header (the SSE reconnect), which wins
          * over {@code after}; a malformed one is refused naming {@code Last-Event-ID}.
+         *
+         * @return the read cursor may come from the {@code Last-Event-ID} header (the SSE reconnect), which wins
+         *         over {@code after}; a malformed one is refused naming {@code Last-Event-ID}
          */
         public Route lastEventId() {
             if (kind != Kind.READ) {
@@ -127,13 +154,21 @@ public final class RequestEntry {
          * Refuses a browser request whose {@code Origin} is neither this server's own (same host and port as
          * the request) nor an allowed one: what a WebSocket upgrade needs, since browsers send cookies with
          * an upgrade from any page. A request without {@code Origin} is not from a browser and goes on.
+         *
+         * @return this builder
          */
         public Route checkOrigin() {
             this.checkOrigin = true;
             return this;
         }
 
-        /** The route's handler: opens each request as described on {@link RequestEntry}, then calls {@code next}. */
+        /**
+         * The route's handler: opens each request as described on {@link RequestEntry}, then calls {@code next}.
+         *
+         * @param next the handler to run after the checks
+         * @return the route's handler: opens each request as described on {@link RequestEntry}, then calls {@code
+         *         next}
+         */
         public HttpHandler to(ChannelHandler next) {
             Objects.requireNonNull(next, "next");
             Kind k = kind;

@@ -116,6 +116,7 @@ public final class ChannelHub implements AutoCloseable {
      *
      * @param store  where messages are read from (the truth)
      * @param source how this node hears of new messages
+     * @return a builder for a hub over {@code store} that listens to {@code source}
      */
     public static Builder builder(MessageStore store, ChangeSource source) {
         return new Builder(store, source);
@@ -125,6 +126,10 @@ public final class ChannelHub implements AutoCloseable {
      * Subscribes {@code subscriber} to {@code channel} from {@code cursor}. The join read runs on a hub
      * thread; its answer is the first {@link Subscriber#onBatch} call.
      *
+     * @param channel the channel's name
+     * @param cursor where to start: the position after which messages are wanted
+     * @param subscriber what receives the batches
+     * @return the subscription; close it to leave the channel
      * @throws io.github.realtimepatterns.core.ProtocolException when the channel name is invalid
      * @throws IllegalStateException when the hub is closed
      */
@@ -163,6 +168,8 @@ public final class ChannelHub implements AutoCloseable {
      *
      * @param limit at most this many messages, {@code >= 1}
      * @param wait  how long to wait for a message, {@code >= 0}
+     * @param channel the channel's name
+     * @param cursor where to start: the position after which messages are wanted
      * @return the answer; completed exceptionally with the store's exception when its read fails, or with
      *         an {@link IllegalStateException} when the hub closed before the read
      * @throws io.github.realtimepatterns.core.ProtocolException when the channel name is invalid
@@ -219,22 +226,38 @@ public final class ChannelHub implements AutoCloseable {
         return waiter.answer;
     }
 
-    /** Subscribers on this node now, waiting {@link #next} calls included. */
+    /**
+     * Subscribers on this node now, waiting {@link #next} calls included.
+     *
+     * @return subscribers on this node now, waiting {@link #next} calls included
+     */
     public int subscriberCount() {
         return subscribers.get();
     }
 
-    /** {@link #next} calls whose read found nothing and that now wait for a message or their timeout. */
+    /**
+     * {@link #next} calls whose read found nothing and that now wait for a message or their timeout.
+     *
+     * @return {@link #next} calls whose read found nothing and that now wait for a message or their timeout
+     */
     public int waitingCount() {
         return waiting.get();
     }
 
-    /** Channels this node follows now: those with subscribers and those lingering after their last one left. */
+    /**
+     * Channels this node follows now: those with subscribers and those lingering after their last one left.
+     *
+     * @return channels this node follows now: those with subscribers and those lingering after their last one left
+     */
     public int channelCount() {
         return channels.size();
     }
 
-    /** Store reads the hub has made (joins, gaps, resyncs, sweeps), since start. */
+    /**
+     * Store reads the hub has made (joins, gaps, resyncs, sweeps), since start.
+     *
+     * @return store reads the hub has made (joins, gaps, resyncs, sweeps), since start
+     */
     public long storeReads() {
         return storeReads.sum();
     }
@@ -242,12 +265,18 @@ public final class ChannelHub implements AutoCloseable {
     /**
      * Joins answered from the channel's recent messages instead of a store read, since start: a subscriber
      * that comes back right after its last batch (a long-poll asking again) costs no read.
+     *
+     * @return joins answered from the channel's recent messages instead of a store read, since start
      */
     public long joinsFromMemory() {
         return joinsFromMemory.sum();
     }
 
-    /** Messages handed to subscribers and waiters, counted once per recipient, since start. */
+    /**
+     * Messages handed to subscribers and waiters, counted once per recipient, since start.
+     *
+     * @return messages handed to subscribers and waiters, counted once per recipient, since start
+     */
     public long deliveredMessages() {
         return deliveredMessages.sum();
     }
@@ -958,7 +987,12 @@ public final class ChannelHub implements AutoCloseable {
             this.source = Objects.requireNonNull(source, "source");
         }
 
-        /** Most messages per store read and per batch (default 256). */
+        /**
+         * Most messages per store read and per batch (default 256).
+         *
+         * @param batchSize the batch size
+         * @return this builder
+         */
         public Builder batchSize(int batchSize) {
             if (batchSize < 1 || batchSize > 10_000) {
                 throw new IllegalArgumentException("batchSize must be in 1..10000 but was " + batchSize);
@@ -967,7 +1001,12 @@ public final class ChannelHub implements AutoCloseable {
             return this;
         }
 
-        /** How often the safety sweep compares the store's heads with the hub's (default 10 s). */
+        /**
+         * How often the safety sweep compares the store's heads with the hub's (default 10 s).
+         *
+         * @param sweepInterval the sweep interval
+         * @return this builder
+         */
         public Builder sweepInterval(Duration sweepInterval) {
             Objects.requireNonNull(sweepInterval, "sweepInterval");
             if (sweepInterval.isNegative() || sweepInterval.isZero()) {
@@ -981,6 +1020,9 @@ public final class ChannelHub implements AutoCloseable {
          * How long a channel stays subscribed to the change source after its last subscriber left
          * (default 30 s; zero releases it at once). Long-polls leave and come back with every answer: while
          * the channel lingers, their joins are answered from its recent messages instead of the store.
+         *
+         * @param linger how long a channel is followed after its last subscriber left
+         * @return this builder
          */
         public Builder linger(Duration linger) {
             Objects.requireNonNull(linger, "linger");
@@ -995,6 +1037,9 @@ public final class ChannelHub implements AutoCloseable {
          * Most channels lingering at once on this node (default 1024): past it, the channel that has
          * lingered longest is released at once. Anyone can make a channel linger by subscribing and leaving,
          * so without a bound a stranger could make the node follow any number of channels.
+         *
+         * @param maxLingering most channels followed without subscribers
+         * @return this builder
          */
         public Builder maxLingering(int maxLingering) {
             if (maxLingering < 0) {
@@ -1004,7 +1049,12 @@ public final class ChannelHub implements AutoCloseable {
             return this;
         }
 
-        /** Threads of the hub's own pool for store reads and fan-out (default max(4, 2 x cores)). */
+        /**
+         * Threads of the hub's own pool for store reads and fan-out (default max(4, 2 x cores)).
+         *
+         * @param threads the number of threads
+         * @return this builder
+         */
         public Builder threads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be >= 1 but was " + threads);
@@ -1013,13 +1063,22 @@ public final class ChannelHub implements AutoCloseable {
             return this;
         }
 
-        /** Runs channel work on {@code pool} instead of the hub's own (the hub will not shut it down). */
+        /**
+         * Runs channel work on {@code pool} instead of the hub's own (the hub will not shut it down).
+         *
+         * @param pool the executor to run channel work on
+         * @return this builder
+         */
         public Builder executor(ExecutorService pool) {
             this.pool = Objects.requireNonNull(pool, "pool");
             return this;
         }
 
-        /** The hub, started (its sweep is scheduled). */
+        /**
+         * The hub, started (its sweep is scheduled).
+         *
+         * @return the hub, started (its sweep is scheduled)
+         */
         public ChannelHub build() {
             return new ChannelHub(this);
         }

@@ -108,6 +108,9 @@ public final class RealtimeService implements AutoCloseable {
      * builders that take a service ({@code Polling.builder(service)}, ...) give their handler one, so that
      * closing a handler never ends the subscriptions of the others; close this service after them.
      *
+     * @return this service as one of the handlers mounted over it uses it: every call goes to this service's store,
+     *         broker and hub (its {@link #publishedCount()} counts what was published through it), and closing what
+     *         this returns leaves this service open
      * @throws IllegalStateException when this service is closed
      */
     public RealtimeService shared() {
@@ -120,6 +123,9 @@ public final class RealtimeService implements AutoCloseable {
     /**
      * A builder for a service over {@code store}. By default it notifies and listens through its own
      * {@link InJvmBroker}: right for one node.
+     *
+     * @param store the message store (the truth)
+     * @return a builder for a service over {@code store}
      */
     public static Builder builder(MessageStore store) {
         return new Builder(store);
@@ -129,6 +135,9 @@ public final class RealtimeService implements AutoCloseable {
      * Validates and stores {@code json} as the next message of {@code channel}, then notifies the broker.
      * A broker failure is counted and logged, not thrown: the message is stored, cursors deliver it.
      *
+     * @param channel the channel's name
+     * @param json the message data, a JSON value as text
+     * @return the stored message, with its id
      * @throws io.github.realtimepatterns.core.ProtocolException for an invalid channel or body
      * @throws io.github.realtimepatterns.core.StoreException when the store cannot take it (nothing stored)
      */
@@ -144,6 +153,9 @@ public final class RealtimeService implements AutoCloseable {
      * of the first try was unknown, and the key makes the retry safe.
      *
      * @param idempotencyKey valid per {@link io.github.realtimepatterns.core.IdempotencyKeys}, or {@code null}
+     * @param channel the channel's name
+     * @param json the message data, a JSON value as text
+     * @return the stored message: the one this call stored, or the one an earlier publish stored under the same key
      * @throws io.github.realtimepatterns.core.ProtocolException for an invalid channel, body or key (field
      *                                                           {@code key})
      * @throws io.github.realtimepatterns.core.StoreException when the store cannot take it (nothing stored)
@@ -173,6 +185,12 @@ public final class RealtimeService implements AutoCloseable {
 
     /**
      * What is after {@code cursor} in {@code channel}, at most {@code limit} (1..{@value #MAX_LIMIT}) messages.
+     *
+     * @param channel the channel's name
+     * @param cursor where to start: the position after which messages are wanted
+     * @param limit most messages to answer
+     * @return what is after {@code cursor} in {@code channel}, at most {@code limit} (1..{@value #MAX_LIMIT})
+     *         messages
      */
     public ReadResult read(String channel, Cursor cursor, int limit) {
         Channels.validate(channel);
@@ -188,6 +206,12 @@ public final class RealtimeService implements AutoCloseable {
      * return when this node's memory already holds messages after the cursor; never blocks the caller. See
      * {@link ChannelHub#next} for the rest of the contract (timeouts, cancelling, shared answers).
      *
+     * @param channel the channel's name
+     * @param cursor where to start: the position after which messages are wanted
+     * @param limit most messages to answer
+     * @param wait how long to wait
+     * @return the next messages of {@code channel} after {@code cursor}, at most {@code limit} (1..{@value
+     *         #MAX_LIMIT}), waiting up to {@code wait} for one: what a long-poll answers
      * @throws io.github.realtimepatterns.core.ProtocolException for an invalid channel
      * @throws IllegalArgumentException for a limit out of range or a negative wait
      * @throws IllegalStateException when the service is closed
@@ -199,12 +223,23 @@ public final class RealtimeService implements AutoCloseable {
         return hub.next(channel, cursor, limit, wait);
     }
 
-    /** {@link #next} calls waiting now for a message or their timeout (their read found nothing). */
+    /**
+     * {@link #next} calls waiting now for a message or their timeout (their read found nothing).
+     *
+     * @return {@link #next} calls waiting now for a message or their timeout (their read found nothing)
+     */
     public int waitingCount() {
         return hub.waitingCount();
     }
 
-    /** Subscribes through this node's hub; see {@link ChannelHub#subscribe}. */
+    /**
+     * Subscribes through this node's hub; see {@link ChannelHub#subscribe}.
+     *
+     * @param channel the channel's name
+     * @param cursor where to start: the position after which messages are wanted
+     * @param subscriber what receives the batches
+     * @return the subscription; close it to leave the channel
+     */
     public HubSubscription subscribe(String channel, Cursor cursor, Subscriber subscriber) {
         return hub.subscribe(channel, cursor, subscriber);
     }
@@ -212,6 +247,8 @@ public final class RealtimeService implements AutoCloseable {
     /**
      * Whether the store answers now and the broker and change source are connected. Blocks on the store
      * (its health query): call it off IO threads.
+     *
+     * @return whether the store answers now and the broker and change source are connected
      */
     public Health health() {
         String storeProblem = null;
@@ -223,47 +260,85 @@ public final class RealtimeService implements AutoCloseable {
         return new Health(storeProblem, changeSource.isHealthy(), changeSource.describe(), broker.isHealthy());
     }
 
-    /** Subscribers on this node now (open streams, sockets' subscriptions, waiting {@link #next} calls). */
+    /**
+     * Subscribers on this node now (open streams, sockets' subscriptions, waiting {@link #next} calls).
+     *
+     * @return subscribers on this node now (open streams, sockets' subscriptions, waiting {@link #next} calls)
+     */
     public int subscriberCount() {
         return hub.subscriberCount();
     }
 
-    /** Channels this node follows now: those with subscribers and those lingering after their last one left. */
+    /**
+     * Channels this node follows now: those with subscribers and those lingering after their last one left.
+     *
+     * @return channels this node follows now: those with subscribers and those lingering after their last one left
+     */
     public int channelCount() {
         return hub.channelCount();
     }
 
-    /** Store reads made for subscribers (joins, gaps, resyncs, sweeps), since start; {@link #read} not included. */
+    /**
+     * Store reads made for subscribers (joins, gaps, resyncs, sweeps), since start; {@link #read} not included.
+     *
+     * @return store reads made for subscribers (joins, gaps, resyncs, sweeps), since start; {@link #read} not
+     *         included
+     */
     public long subscriptionReads() {
         return hub.storeReads();
     }
 
-    /** Subscriber joins answered from recent messages instead of a store read, since start. */
+    /**
+     * Subscriber joins answered from recent messages instead of a store read, since start.
+     *
+     * @return subscriber joins answered from recent messages instead of a store read, since start
+     */
     public long joinsFromMemory() {
         return hub.joinsFromMemory();
     }
 
-    /** Messages handed to subscribers, counted once per subscriber, since start. */
+    /**
+     * Messages handed to subscribers, counted once per subscriber, since start.
+     *
+     * @return messages handed to subscribers, counted once per subscriber, since start
+     */
     public long deliveredCount() {
         return hub.deliveredMessages();
     }
 
-    /** Queries the store has run (reads, appends, trims), since it opened; 0 if the store does not count. */
+    /**
+     * Queries the store has run (reads, appends, trims), since it opened; 0 if the store does not count.
+     *
+     * @return queries the store has run (reads, appends, trims), since it opened; 0 if the store does not count
+     */
     public long storeQueries() {
         return store.queryCount();
     }
 
-    /** Messages published through this service since start. */
+    /**
+     * Messages published through this service since start.
+     *
+     * @return messages published through this service since start
+     */
     public long publishedCount() {
         return published.sum();
     }
 
-    /** Publishes answered with the message an earlier publish stored under the same idempotency key. */
+    /**
+     * Publishes answered with the message an earlier publish stored under the same idempotency key.
+     *
+     * @return publishes answered with the message an earlier publish stored under the same idempotency key, since
+     *         start
+     */
     public long replayedCount() {
         return replayed.sum();
     }
 
-    /** Publishes whose broker notification failed (the message was stored all the same). */
+    /**
+     * Publishes whose broker notification failed (the message was stored all the same).
+     *
+     * @return publishes whose broker notification failed (the message was stored all the same), since start
+     */
     public long failedNotifications() {
         return failedNotifications.sum();
     }
@@ -298,7 +373,11 @@ public final class RealtimeService implements AutoCloseable {
      */
     public record Health(String storeProblem, boolean changeSourceUp, String changeSource, boolean brokerUp) {
 
-        /** Whether everything is up. */
+        /**
+         * Whether everything is up.
+         *
+         * @return whether everything is up
+         */
         public boolean up() {
             return storeProblem == null && changeSourceUp && brokerUp;
         }
@@ -319,27 +398,47 @@ public final class RealtimeService implements AutoCloseable {
             this.store = Objects.requireNonNull(store, "store");
         }
 
-        /** Where publishes are announced and, unless {@link #changeSource} is set, heard (not closed by the service). */
+        /**
+         * Where publishes are announced and, unless {@link #changeSource} is set, heard (not closed by the service).
+         *
+         * @param broker where publishes are announced
+         * @return this builder
+         */
         public Builder broker(Broker broker) {
             this.broker = Objects.requireNonNull(broker, "broker");
             return this;
         }
 
-        /** Where the hub hears of new messages, when it is not the broker (not closed by the service). */
+        /**
+         * Where the hub hears of new messages, when it is not the broker (not closed by the service).
+         *
+         * @param changeSource the change source
+         * @return this builder
+         */
         public Builder changeSource(ChangeSource changeSource) {
             this.changeSource = Objects.requireNonNull(changeSource, "changeSource");
             this.ownsChangeSource = false;
             return this;
         }
 
-        /** Like {@link #changeSource} but the service closes it on {@link #close()}. */
+        /**
+         * Like {@link #changeSource} but the service closes it on {@link #close()}.
+         *
+         * @param changeSource the change source
+         * @return this builder
+         */
         public Builder ownedChangeSource(ChangeSource changeSource) {
             this.changeSource = Objects.requireNonNull(changeSource, "changeSource");
             this.ownsChangeSource = true;
             return this;
         }
 
-        /** How often the hub's safety sweep re-checks the store (default 10 s). */
+        /**
+         * How often the hub's safety sweep re-checks the store (default 10 s).
+         *
+         * @param sweepInterval the sweep interval
+         * @return this builder
+         */
         public Builder sweepInterval(Duration sweepInterval) {
             Objects.requireNonNull(sweepInterval, "sweepInterval");
             if (sweepInterval.isNegative() || sweepInterval.isZero()) {
@@ -349,13 +448,23 @@ public final class RealtimeService implements AutoCloseable {
             return this;
         }
 
-        /** How long the hub keeps following a channel after its last subscriber left (default 30 s). */
+        /**
+         * How long the hub keeps following a channel after its last subscriber left (default 30 s).
+         *
+         * @param linger how long a channel is followed after its last subscriber left
+         * @return this builder
+         */
         public Builder linger(Duration linger) {
             this.linger = Objects.requireNonNull(linger, "linger");
             return this;
         }
 
-        /** Most channels lingering at once on this node (default 1024); see {@link ChannelHub.Builder#maxLingering}. */
+        /**
+         * Most channels lingering at once on this node (default 1024); see {@link ChannelHub.Builder#maxLingering}.
+         *
+         * @param maxLingering most channels followed without subscribers
+         * @return this builder
+         */
         public Builder maxLingering(int maxLingering) {
             if (maxLingering < 0) {
                 throw new IllegalArgumentException("maxLingering must be >= 0 but was " + maxLingering);
@@ -364,7 +473,12 @@ public final class RealtimeService implements AutoCloseable {
             return this;
         }
 
-        /** Threads of the hub's pool (default max(4, 2 x cores)). */
+        /**
+         * Threads of the hub's pool (default max(4, 2 x cores)).
+         *
+         * @param threads the number of threads
+         * @return this builder
+         */
         public Builder hubThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("hubThreads must be >= 1 but was " + threads);
@@ -373,7 +487,11 @@ public final class RealtimeService implements AutoCloseable {
             return this;
         }
 
-        /** The service, with its hub started. */
+        /**
+         * The service, with its hub started.
+         *
+         * @return the service, with its hub started
+         */
         public RealtimeService build() {
             return new RealtimeService(this);
         }

@@ -29,34 +29,60 @@ public final class Env {
         this.vars = Map.copyOf(vars);
     }
 
-    /** The process environment. */
+    /**
+     * The process environment.
+     *
+     * @return the process environment
+     */
     public static Env system() {
         return new Env(System.getenv());
     }
 
-    /** Given variables (for tests and embedding). */
+    /**
+     * Given variables (for tests and embedding).
+     *
+     * @param vars the variables, by name
+     * @return given variables (for tests and embedding)
+     */
     public static Env of(Map<String, String> vars) {
         return new Env(vars);
     }
 
-    /** The raw value, or {@code null} when unset or blank. */
+    /**
+     * The raw value, or {@code null} when unset or blank.
+     *
+     * @param name the name
+     * @return the raw value, or {@code null} when unset or blank
+     */
     public String get(String name) {
         String v = vars.get(name);
         return v == null || v.isBlank() ? null : v.trim();
     }
 
-    /** {@code PORT}, 0..65535, default 8080. */
+    /**
+     * {@code PORT}, 0..65535, default 8080.
+     *
+     * @return {@code PORT}, 0..65535, default 8080
+     */
     public int port() {
         return integer("PORT", 8080, 0, 65535);
     }
 
-    /** {@code HOST}, default {@code 0.0.0.0}. */
+    /**
+     * {@code HOST}, default {@code 0.0.0.0}.
+     *
+     * @return {@code HOST}, default {@code 0.0.0.0}
+     */
     public String host() {
         String host = get("HOST");
         return host == null ? "0.0.0.0" : host;
     }
 
-    /** {@code JDBC_URL}, or {@code null} for the embedded H2. */
+    /**
+     * {@code JDBC_URL}, or {@code null} for the embedded H2.
+     *
+     * @return {@code JDBC_URL}, or {@code null} for the embedded H2
+     */
     public String jdbcUrl() {
         String url = get("JDBC_URL");
         if (url != null && !url.startsWith("jdbc:")) {
@@ -66,7 +92,11 @@ public final class Env {
         return url;
     }
 
-    /** {@code REDIS_URL}, or {@code null} for the in-JVM broker. */
+    /**
+     * {@code REDIS_URL}, or {@code null} for the in-JVM broker.
+     *
+     * @return {@code REDIS_URL}, or {@code null} for the in-JVM broker
+     */
     public String redisUrl() {
         String url = get("REDIS_URL");
         if (url != null && !(url.startsWith("redis://") || url.startsWith("rediss://"))) {
@@ -82,6 +112,11 @@ public final class Env {
      * 65536), {@code POLL_MAX_LIMIT} (largest {@code limit} a read may ask, 1000) and
      * {@code POLL_DEFAULT_LIMIT} (messages per answer when a read names none, 100 or the max if lower).
      *
+     * @return the HTTP settings every pattern's server reads, with the library's defaults when unset: {@code
+     *         ALLOWED_ORIGINS} (comma-separated origins like {@code https://app.example.com} allowed cross-origin,
+     *         or {@code *}; unset: same-origin only), {@code MAX_BODY_BYTES} (largest publish body, 65536), {@code
+     *         POLL_MAX_LIMIT} (largest {@code limit} a read may ask, 1000) and {@code POLL_DEFAULT_LIMIT} (messages
+     *         per answer when a read names none, 100 or the max if lower)
      * @throws IllegalArgumentException naming the variable when a value is bad
      */
     public HttpSettings httpSettings() {
@@ -120,7 +155,15 @@ public final class Env {
         return origin;
     }
 
-    /** A whole number in {@code min..max}, {@code fallback} when unset. */
+    /**
+     * A whole number in {@code min..max}, {@code fallback} when unset.
+     *
+     * @param name the name
+     * @param fallback the value when unset
+     * @param min the smallest value
+     * @param max the largest value
+     * @return a whole number in {@code min..max}, {@code fallback} when unset
+     */
     public int integer(String name, int fallback, int min, int max) {
         String v = get(name);
         if (v == null) {
@@ -137,7 +180,13 @@ public final class Env {
         }
     }
 
-    /** A positive duration, {@code fallback} when unset. */
+    /**
+     * A positive duration, {@code fallback} when unset.
+     *
+     * @param name the name
+     * @param fallback the value when unset
+     * @return a positive duration, {@code fallback} when unset
+     */
     public Duration duration(String name, Duration fallback) {
         String v = get(name);
         if (v == null) {
@@ -156,7 +205,12 @@ public final class Env {
         return d;
     }
 
-    /** Parses {@code 500ms}, {@code 25s}, {@code 2m}, {@code 1h} or ISO-8601. */
+    /**
+     * Parses {@code 500ms}, {@code 25s}, {@code 2m}, {@code 1h} or ISO-8601.
+     *
+     * @param text the text
+     * @return the duration
+     */
     public static Duration parseDuration(String text) {
         Objects.requireNonNull(text, "text");
         String t = text.trim().toLowerCase(Locale.ROOT);

@@ -25,19 +25,37 @@ public final class Standalone implements AutoCloseable {
     /** Builds a pattern's handler from the opened resources and the environment. */
     @FunctionalInterface
     public interface HandlerFactory {
-        /** The handler; it may read pattern-specific variables from {@code env}. */
+        /**
+         * The handler; it may read pattern-specific variables from {@code env}.
+         *
+         * @param resources what start-up opened
+         * @param env the environment
+         * @return the handler; it may read pattern-specific variables from {@code env}
+         */
         RealtimeHandler create(Resources resources, Env env);
     }
 
     /** What start-up opened for the pattern: closed by the {@link Standalone} after the handler. */
     public interface Resources {
-        /** The store. */
+        /**
+         * The store.
+         *
+         * @return the store
+         */
         MessageStore store();
 
-        /** The broker: Redis when {@code REDIS_URL} is set, else in-JVM. */
+        /**
+         * The broker: Redis when {@code REDIS_URL} is set, else in-JVM.
+         *
+         * @return the broker: Redis when {@code REDIS_URL} is set, else in-JVM
+         */
         Broker broker();
 
-        /** Whether {@code REDIS_URL} was set. */
+        /**
+         * Whether {@code REDIS_URL} was set.
+         *
+         * @return whether {@code REDIS_URL} was set
+         */
         boolean redis();
     }
 
@@ -53,6 +71,10 @@ public final class Standalone implements AutoCloseable {
     /**
      * Starts {@code pattern} configured by {@code env}; returns when it listens.
      *
+     * @param pattern the pattern
+     * @param env the environment
+     * @param factory what builds the handler
+     * @return the running server; close it to stop it and release what it opened
      * @throws IllegalArgumentException naming the variable when a setting is bad
      * @throws io.github.realtimepatterns.core.RealtimeException when the store or broker cannot be reached
      */
@@ -106,6 +128,9 @@ public final class Standalone implements AutoCloseable {
     /**
      * For {@code main}: starts with the process environment, exits with status 2 and a one-line reason
      * when start-up fails, and blocks until SIGTERM or Ctrl-C, which stop the server cleanly.
+     *
+     * @param pattern the pattern
+     * @param factory what builds the handler
      */
     public static void run(String pattern, HandlerFactory factory) {
         Standalone running;
@@ -120,7 +145,11 @@ public final class Standalone implements AutoCloseable {
         running.awaitStop();
     }
 
-    /** The server's base URI. */
+    /**
+     * The server's base URI.
+     *
+     * @return the server's base URI
+     */
     public java.net.URI uri() {
         return server.uri();
     }

@@ -21,6 +21,8 @@ public interface AppendHook {
     /**
      * Called with the open transaction that has just inserted {@code stored}.
      *
+     * @param transaction the open transaction's connection
+     * @param stored the message just inserted
      * @throws SQLException to roll the append back
      */
     void afterInsert(Connection transaction, Message stored) throws SQLException;

@@ -63,6 +63,9 @@ public interface MessageStore extends AutoCloseable {
      * @param key the idempotency key, valid per {@link io.github.realtimepatterns.core.IdempotencyKeys}
      *            (a {@link io.github.realtimepatterns.core.ProtocolException} naming {@code key} otherwise),
      *            or {@code null} for none: then the same as {@link #append(String, String)}
+     * @param channel the channel's name
+     * @param data the message data, a JSON value as text
+     * @return the stored message: the one this call stored, or the one stored earlier under {@code key}
      */
     default AppendResult append(String channel, String data, String key) {
         if (key != null) {
@@ -77,10 +80,18 @@ public interface MessageStore extends AutoCloseable {
      * stored for it).
      *
      * @param limit at least 1
+     * @param channel the channel's name
+     * @param cursor where to start: the position after which messages are wanted
+     * @return what is after {@code cursor} in {@code channel}: at most {@code limit} messages in id order
      */
     ReadResult read(String channel, Cursor cursor, int limit);
 
-    /** The id of the channel's newest message, 0 when it has none. */
+    /**
+     * The id of the channel's newest message, 0 when it has none.
+     *
+     * @param channel the channel's name
+     * @return the id of the channel's newest message, 0 when it has none
+     */
     long head(String channel);
 
     /**
@@ -88,6 +99,8 @@ public interface MessageStore extends AutoCloseable {
      * channels with one query per interval. The default reads them one by one; stores that can answer in
      * one round trip override it.
      *
+     * @param cursors the cursor of each channel
+     * @param limitPerChannel most messages to answer per channel
      * @return one result per requested channel, in the map's iteration order
      */
     default Map<String, ReadResult> readMany(Map<String, Cursor> cursors, int limitPerChannel) {
@@ -98,6 +111,9 @@ public interface MessageStore extends AutoCloseable {
 
     /**
      * The heads of many channels (0 for those without messages). The default asks one by one.
+     *
+     * @param channels the channels' names
+     * @return the heads of many channels (0 for those without messages)
      */
     default Map<String, Long> heads(Collection<String> channels) {
         Map<String, Long> heads = new LinkedHashMap<>();
@@ -110,7 +126,11 @@ public interface MessageStore extends AutoCloseable {
         head("health");
     }
 
-    /** Number of queries (reads, appends, trims) this store has sent; for measurements. 0 if not counted. */
+    /**
+     * Number of queries (reads, appends, trims) this store has sent; for measurements. 0 if not counted.
+     *
+     * @return number of queries (reads, appends, trims) this store has sent; for measurements
+     */
     default long queryCount() {
         return 0;
     }

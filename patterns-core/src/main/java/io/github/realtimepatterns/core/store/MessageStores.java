@@ -26,17 +26,32 @@ public final class MessageStores {
     private MessageStores() {
     }
 
-    /** An in-memory store with {@link Retention#DEFAULT}. Nothing survives the JVM. */
+    /**
+     * An in-memory store with {@link Retention#DEFAULT}. Nothing survives the JVM.
+     *
+     * @return an in-memory store with {@link Retention#DEFAULT}
+     */
     public static MessageStore inMemory() {
         return inMemory(Retention.DEFAULT);
     }
 
-    /** An in-memory store with {@code retention}. */
+    /**
+     * An in-memory store with {@code retention}.
+     *
+     * @param retention how much history to keep
+     * @return an in-memory store with {@code retention}
+     */
     public static MessageStore inMemory(Retention retention) {
         return new InMemoryMessageStore(retention, Clock.systemUTC());
     }
 
-    /** An in-memory store with {@code retention}, aging messages by {@code clock} (for tests). */
+    /**
+     * An in-memory store with {@code retention}, aging messages by {@code clock} (for tests).
+     *
+     * @param retention how much history to keep
+     * @param clock the clock
+     * @return an in-memory store with {@code retention}, aging messages by {@code clock} (for tests)
+     */
     public static MessageStore inMemory(Retention retention, Clock clock) {
         return new InMemoryMessageStore(retention, clock);
     }
@@ -44,12 +59,20 @@ public final class MessageStores {
     /**
      * A JDBC store in a new, uniquely named in-memory H2 database, with {@link Retention#DEFAULT}. The
      * database lives while the store is open and is dropped by {@link MessageStore#close()}.
+     *
+     * @return a JDBC store in a new, uniquely named in-memory H2 database, with {@link Retention#DEFAULT}
      */
     public static MessageStore h2InMemory() {
         return h2InMemory(Retention.DEFAULT, Clock.systemUTC());
     }
 
-    /** Like {@link #h2InMemory()}, with {@code retention}, aging messages by {@code clock}. */
+    /**
+     * Like {@link #h2InMemory()}, with {@code retention}, aging messages by {@code clock}.
+     *
+     * @param retention how much history to keep
+     * @param clock the clock
+     * @return a JDBC store in a new in-memory H2 database, dropped when the store closes
+     */
     public static MessageStore h2InMemory(Retention retention, Clock clock) {
         return JdbcMessageStore.h2InMemory(retention, clock);
     }
@@ -58,6 +81,10 @@ public final class MessageStores {
      * A JDBC store in the H2 database file at {@code path} (H2 adds {@code .mv.db}), created if missing;
      * it survives restarts. One process at a time may open an embedded H2 file; share one through an H2
      * server instead.
+     *
+     * @param path the path
+     * @return a JDBC store in the H2 database file at {@code path} (H2 adds {@code .mv.db}), created if missing; it
+     *         survives restarts
      */
     public static MessageStore h2File(Path path) {
         Objects.requireNonNull(path, "path");
@@ -67,17 +94,33 @@ public final class MessageStores {
     /**
      * A JDBC store at {@code url}, with credentials from the URL if any: {@code jdbc:h2:...} or {@code
      * jdbc:postgresql://host:5432/db?user=u&password=p}.
+     *
+     * @param url the URL
+     * @return a JDBC store at {@code url}, with credentials from the URL if any: {@code jdbc:h2:...} or {@code
+     *         jdbc:postgresql://host:5432/db?user=u&password=p}
      */
     public static MessageStore jdbc(String url) {
         return jdbc(JdbcOptions.builder(url).build());
     }
 
-    /** A JDBC store at {@code url} with {@code user} and {@code password}. */
+    /**
+     * A JDBC store at {@code url} with {@code user} and {@code password}.
+     *
+     * @param url the URL
+     * @param user the user
+     * @param password the password
+     * @return a JDBC store at {@code url} with {@code user} and {@code password}
+     */
     public static MessageStore jdbc(String url, String user, String password) {
         return jdbc(JdbcOptions.builder(url).credentials(user, password).build());
     }
 
-    /** A JDBC store configured by {@code options} (table prefix, retention, clock, pool size, timeouts). */
+    /**
+     * A JDBC store configured by {@code options} (table prefix, retention, clock, pool size, timeouts).
+     *
+     * @param options the options
+     * @return a JDBC store configured by {@code options} (table prefix, retention, clock, pool size, timeouts)
+     */
     public static MessageStore jdbc(JdbcOptions options) {
         return new JdbcMessageStore(options, false);
     }
@@ -86,6 +129,10 @@ public final class MessageStores {
      * A JDBC store over the application's {@code dataSource} (a HikariCP pool, say), with the default table
      * prefix, retention and statement timeout. The data source is used as given: the store never closes it,
      * and its pool size and connection timeout are the application's.
+     *
+     * @param dataSource the application's pool, used as given and never closed
+     * @return a JDBC store over the application's {@code dataSource} (a HikariCP pool, say), with the default table
+     *         prefix, retention and statement timeout
      */
     public static MessageStore jdbc(DataSource dataSource) {
         return jdbc(dataSource, JdbcOptions.builder().build());
@@ -95,6 +142,10 @@ public final class MessageStores {
      * A JDBC store over the application's {@code dataSource}, configured by {@code options} made with
      * {@link JdbcOptions#builder()} (table prefix, retention, clock, statement timeout). Never closes it.
      *
+     * @param dataSource the application's pool, used as given and never closed
+     * @param options the options
+     * @return a JDBC store over the application's {@code dataSource}, configured by {@code options} made with
+     *         {@link JdbcOptions#builder()} (table prefix, retention, clock, statement timeout)
      * @throws IllegalArgumentException if {@code options} name a URL
      */
     public static MessageStore jdbc(DataSource dataSource, JdbcOptions options) {
@@ -106,6 +157,10 @@ public final class MessageStores {
      * statement timeout. Each operation borrows a handle of {@code jdbi} for its connection and closes it
      * after; the store's own settings (statement timeout, no templating) never change {@code jdbi}'s, and
      * the store never closes what {@code jdbi} connects through.
+     *
+     * @param jdbi the application's Jdbi
+     * @return a JDBC store over the application's {@code jdbi}, with the default table prefix, retention and
+     *         statement timeout
      */
     public static MessageStore jdbc(Jdbi jdbi) {
         return jdbc(jdbi, JdbcOptions.builder().build());
@@ -115,6 +170,10 @@ public final class MessageStores {
      * A JDBC store over the application's {@code jdbi}, configured by {@code options} made with {@link
      * JdbcOptions#builder()}; see {@link #jdbc(Jdbi)}.
      *
+     * @param jdbi the application's Jdbi
+     * @param options the options
+     * @return a JDBC store over the application's {@code jdbi}, configured by {@code options} made with {@link
+     *         JdbcOptions#builder()}; see {@link #jdbc(Jdbi)}
      * @throws IllegalArgumentException if {@code options} name a URL
      */
     public static MessageStore jdbc(Jdbi jdbi, JdbcOptions options) {
@@ -125,6 +184,9 @@ public final class MessageStores {
      * The store a standalone server uses for the {@code JDBC_URL} setting: {@link #h2InMemory()} when
      * {@code urlOrNull} is {@code null} or blank, else {@link #jdbc(String)}.
      *
+     * @param urlOrNull the JDBC URL, or {@code null} for the embedded default
+     * @return the store a standalone server uses for the {@code JDBC_URL} setting: {@link #h2InMemory()} when
+     *         {@code urlOrNull} is {@code null} or blank, else {@link #jdbc(String)}
      * @throws IllegalArgumentException if the URL does not start with {@code jdbc:}
      */
     public static MessageStore fromJdbcUrl(String urlOrNull) {
@@ -138,6 +200,7 @@ public final class MessageStores {
      * Creates the store's tables and index in the database of {@code options} if they are missing, then
      * disconnects. Idempotent; safe when several processes run it at once.
      *
+     * @param options the options
      * @throws io.github.realtimepatterns.core.StoreException if the database cannot be reached
      */
     public static void migrate(JdbcOptions options) {

@@ -19,7 +19,12 @@ public record Retention(int maxMessages, Duration maxAge) {
     /** The default: 10,000 messages per channel, no age limit. */
     public static final Retention DEFAULT = new Retention(10_000, UNLIMITED_AGE);
 
-    /** Validates both limits. */
+    /**
+     * Validates both limits.
+     *
+     * @param maxMessages the max messages
+     * @param maxAge the max age
+     */
     public Retention {
         Objects.requireNonNull(maxAge, "maxAge");
         if (maxMessages < 1) {
@@ -30,12 +35,21 @@ public record Retention(int maxMessages, Duration maxAge) {
         }
     }
 
-    /** At most {@code maxMessages} per channel, no age limit. */
+    /**
+     * At most {@code maxMessages} per channel, no age limit.
+     *
+     * @param maxMessages the max messages
+     * @return at most {@code maxMessages} per channel, no age limit
+     */
     public static Retention ofMessages(int maxMessages) {
         return new Retention(maxMessages, UNLIMITED_AGE);
     }
 
-    /** Whether an age limit is set. */
+    /**
+     * Whether an age limit is set.
+     *
+     * @return whether an age limit is set
+     */
     public boolean limitsAge() {
         return !maxAge.equals(UNLIMITED_AGE);
     }
