@@ -1,5 +1,6 @@
 package io.github.realtimepatterns.examples.docs;
 
+import io.github.realtimepatterns.core.AppendResult;
 import io.github.realtimepatterns.core.Cursor;
 import io.github.realtimepatterns.core.Message;
 import io.github.realtimepatterns.core.ReadResult;
@@ -41,6 +42,15 @@ final class CountingStore implements MessageStore {
         Message stored = delegate.append(channel, data);
         appends.increment();
         return stored;
+    }
+
+    @Override
+    public AppendResult append(String channel, String data, String idempotencyKey) {
+        AppendResult result = delegate.append(channel, data, idempotencyKey);
+        if (result.stored()) {
+            appends.increment();
+        }
+        return result;
     }
 
     @Override
