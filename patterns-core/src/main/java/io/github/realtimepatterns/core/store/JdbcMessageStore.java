@@ -133,7 +133,10 @@ final class JdbcMessageStore implements MessageStore {
         this.source = source;
         this.jdbi = jdbi;
         jdbi.setTemplateEngine(TemplateEngine.NOP); // our SQL has '<' comparisons and no templates
-        jdbi.getConfig(SqlStatements.class).setQueryTimeout(StoreConnections.queryTimeoutSeconds(options.statementTimeout()));
+        if (ownedPool == null || !StoreConnections.isH2(ownedPool.getJdbcUrl())) {
+            // An H2 pool of our own has the timeout in its URL (see StoreConnections.withH2Defaults).
+            jdbi.getConfig(SqlStatements.class).setQueryTimeout(StoreConnections.queryTimeoutSeconds(options.statementTimeout()));
+        }
         jdbi.setSqlLogger(new SqlLogger() {
             @Override
             public void logBeforeExecution(StatementContext context) {

@@ -63,13 +63,31 @@ final class StoreConnections {
         return new Borrowed(application);
     }
 
-    /** H2 waits 1 s for a row lock by default; appends queue on the channel row: wait as long as a statement may run. */
+    /**
+     * H2 waits 1 s for a row lock by default; appends queue on the channel row: wait as long as a statement may
+     * run. The statement timeout itself goes in the URL too, as a session setting: set per statement through
+     * JDBC, H2 runs a {@code SET QUERY_TIMEOUT} and drops its parsed-statement cache each time, which made a
+     * read 3 to 8 times slower (measured: 30-76 us without, 233-277 us with).
+     */
     static String withH2Defaults(String url, Duration statementTimeout) {
-        if (url.startsWith("jdbc:h2:") && !url.toUpperCase().contains("LOCK_TIMEOUT=")) {
-            long millis = statementTimeout.isZero() ? 10_000 : statementTimeout.toMillis();
-            return url + ";LOCK_TIMEOUT=" + millis;
+        if (!isH2(url)) {
+            return url;
         }
-        return url;
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        String result = url;
+        if (!upper.contains("LOCK_TIMEOUT=")) {
+            long millis = statementTimeout.isZero() ? 10_000 : statementTimeout.toMillis();
+            result += ";LOCK_TIMEOUT=" + millis;
+        }
+        if (!statementTimeout.isZero() && !upper.contains("QUERY_TIMEOUT=")) {
+            result += ";QUERY_TIMEOUT=" + statementTimeout.toMillis();
+        }
+        return result;
+    }
+
+    /** Whether {@code url} is an H2 URL. */
+    static boolean isH2(String url) {
+        return url != null && url.startsWith("jdbc:h2:");
     }
 
     /** The statement timeout in JDBC's whole seconds, rounded up; {@code null} for none. */

@@ -96,6 +96,18 @@ class JdbcTimeoutsTest {
     }
 
     @Test
+    void anH2PoolCarriesItsStatementTimeoutAsASessionSettingNotPerStatement() {
+        assertThat(StoreConnections.withH2Defaults("jdbc:h2:mem:x", Duration.ofSeconds(2)))
+                .isEqualTo("jdbc:h2:mem:x;LOCK_TIMEOUT=2000;QUERY_TIMEOUT=2000");
+        assertThat(StoreConnections.withH2Defaults("jdbc:h2:mem:x;query_timeout=500", Duration.ofSeconds(2)))
+                .as("the user's own setting wins").isEqualTo("jdbc:h2:mem:x;query_timeout=500;LOCK_TIMEOUT=2000");
+        assertThat(StoreConnections.withH2Defaults("jdbc:h2:mem:x", Duration.ZERO))
+                .isEqualTo("jdbc:h2:mem:x;LOCK_TIMEOUT=10000");
+        assertThat(StoreConnections.withH2Defaults("jdbc:postgresql://db/x", Duration.ofSeconds(2)))
+                .isEqualTo("jdbc:postgresql://db/x");
+    }
+
+    @Test
     void timeoutsAreValidatedAtOnce() {
         assertThatThrownBy(() -> JdbcOptions.builder("jdbc:h2:mem:x").connectionTimeout(Duration.ofMillis(100)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectionTimeout must be >= 250ms");
