@@ -532,7 +532,18 @@ public final class ChannelHub implements AutoCloseable {
                 return;
             }
             if (message.id() <= head) {
-                return; // already known: a duplicate or late notification
+                // Already known, perhaps from a store read made for lagging members only: a member exactly one
+                // behind it still takes it now, instead of waiting for the next message or the sweep.
+                ReadResult known = null;
+                for (Member member : List.copyOf(members)) {
+                    if (member.open.get() && !member.paused && member.position.after() == message.id() - 1) {
+                        if (known == null) {
+                            known = ReadResult.live(epoch, List.of(message));
+                        }
+                        deliver(member, known, false);
+                    }
+                }
+                return;
             }
             head = message.id();
             remember(message);

@@ -61,7 +61,7 @@ class ChannelHubTest {
     }
 
     /** Records batches; a Subscriber that hands messages to a RecordingListener. */
-    private static final class Recorder implements Subscriber {
+    private static class Recorder implements Subscriber {
         final RecordingListener got = new RecordingListener();
         final List<ReadResult> batches = new CopyOnWriteArrayList<>();
 
@@ -224,6 +224,35 @@ class ChannelHubTest {
         s.resume();
         r.got.awaitCount(4);
         assertThat(r.got.ids()).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
+    void aLateNotificationReachesAMemberLeftBehindByAStoreReadMadeForAnother() {
+        ChannelHub hub = hub(broker, Duration.ofMinutes(5));
+        Recorder live = new Recorder();
+        hub.subscribe("c", Cursor.after(0), live);
+        java.util.concurrent.atomic.AtomicBoolean wants = new java.util.concurrent.atomic.AtomicBoolean(false);
+        Recorder paused = new Recorder() {
+            @Override
+            public boolean wantsMore() {
+                return wants.get();
+            }
+        };
+        HubSubscription slow = hub.subscribe("c", Cursor.after(0), paused);
+        Eventually.await(() -> !live.batches.isEmpty() && !paused.batches.isEmpty(), "both joined");
+        // Stored, not yet announced: the paused member's resume reads them and moves the channel's head past
+        // the live member, whose notifications then arrive late, after that read.
+        List<Message> stored = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            stored.add(store.append("c", String.valueOf(i)));
+        }
+        wants.set(true);
+        slow.resume();
+        paused.got.awaitCount(3);
+        stored.forEach(broker::publish);
+        live.got.awaitCount(3);
+        assertThat(live.got.ids()).containsExactly(1L, 2L, 3L);
+        assertThat(paused.got.ids()).containsExactly(1L, 2L, 3L);
     }
 
     @Test
