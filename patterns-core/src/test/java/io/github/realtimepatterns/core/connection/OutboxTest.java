@@ -131,9 +131,9 @@ class OutboxTest {
         Eventually.await(Duration.ofSeconds(20), () -> heard.get() >= total, () -> "the hub fanned out every message; heard " + heard.get()
                 + ", handed to the slow one " + handed.get());
         assertThat(heard.get()).as("messages the other subscriber heard").isEqualTo(total);
-        // The client has read nothing: its socket holds a few KiB, the queue the high water plus one batch,
-        // the store the rest.
-        assertThat(handed.get()).as("messages handed to the outbox while its client reads nothing").isLessThan(total / 2);
+        // The client has read nothing: the queue holds at most the high water plus one batch and the store the
+        // rest (how much the kernel's socket buffers take meanwhile depends on the machine, so the count of
+        // messages handed over is not asserted).
         assertThat(pauses.get()).isPositive();
         assertThat(mostQueued.get()).isLessThanOrEqualTo(limits.highWaterBytes() + 4100);
 
